@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+// The only reader of process.env. Everything else asks getEnv().
+// Values are read at run time (never inlined by the Next build), so one build
+// serves local mode, Clerk mode and any database.
+
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .optional()
+  .transform((v) => v === "1" || v === "true");
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== "" ? v.trim() : undefined));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: optionalString,
+  DATA_DIR: z.string().default("./.data"),
+  DATABASE_URL: optionalString,
+  DATABASE_DRIVER: z.enum(["pg", "neon", "pglite"]).optional(),
+  REDIS_URL: optionalString,
+  CLERK_SECRET_KEY: optionalString,
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalString,
+  CLERK_JWT_KEY: optionalString,
+  CLERK_AUTHORIZED_PARTIES: optionalString,
+  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
+  KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
+  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
+  PRICING_FILE: optionalString,
+  NEURONEDGE_UNSAFE_ALLOW_PUBLIC_LOCAL_MODE: flag,
+});
+
+export type Env = z.infer<typeof schema> & {
+  clerkEnabled: boolean;
+  authorizedParties: string[];
+  /** Where Postgres lives and how we talk to it. */
+  dbDriver: "pglite" | "pg" | "neon";
+  host: string;
+};
+
+let cached: Env | undefined;
+
+// Bracket access with a built name keeps Next from inlining NEXT_PUBLIC_* at build time.
+function readRaw(): Record<string, string | undefined> {
+  const src = process.env;
+  const out: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) out[key] = src[key];
+  out["NEXT_PUBLIC_" + "CLERK_PUBLISHABLE_KEY"] = src["NEXT_PUBLIC_" + "CLERK_PUBLISHABLE_KEY"];
+  return out;
+}
+
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const clerkEnabled = Boolean(e.CLERK_SECRET_KEY && e.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY);
+  const dbDriver = !e.DATABASE_URL
+    ? "pglite"
+    : (e.DATABASE_DRIVER ??
+      (/\.neon\.tech(:|\/|$)/.test(new URL(e.DATABASE_URL).host + "/") ? "neon" : "pg"));
+  return {
+    ...e,
+    clerkEnabled,
+    dbDriver: e.DATABASE_DRIVER === "pglite" ? "pglite" : dbDriver,
+    // Local mode binds loopback unless told otherwise; Clerk mode serves everyone.
+    host: e.HOST ?? (clerkEnabled ? "0.0.0.0" : "127.0.0.1"),
+    authorizedParties: (e.CLERK_AUTHORIZED_PARTIES ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  };
+}
+
+export function getEnv(): Env {
+  return (cached ??= parseEnv(readRaw()));
+}
+
+/** Tests change process.env between cases; this forgets the parsed copy. */
+export function resetEnv(): void {
+  cached = undefined;
+}
+
+/** `PROVIDER_<ID>_BASE_URL`: the operator's replacement for a provider's base URL. */
+export function providerBaseUrlOverride(providerId: string): string | undefined {
+  const v = process.env[`PROVIDER_${providerId.toUpperCase().replace(/-/g, "_")}_BASE_URL`];
+  return v && v.trim() !== "" ? v.trim().replace(/\/+$/, "") : undefined;
+}

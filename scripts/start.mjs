@@ -1,0 +1,54 @@
+// `npm start`: build the app if there is no build for the current sources, then run server.ts.
+import { spawnSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const stampFile = join(root, ".next", "neuronedge-source-hash");
+const sources = ["app", "components", "lib", "db", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+
+function hashTree(hash, path) {
+  if (!existsSync(path)) return;
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    for (const name of readdirSync(path).sort()) {
+      if (!name.endsWith(".test.ts")) hashTree(hash, join(path, name));
+    }
+  } else {
+    hash.update(path.slice(root.length)).update(readFileSync(path));
+  }
+}
+
+export function sourceHash() {
+  const hash = createHash("sha256");
+  for (const s of sources) hashTree(hash, join(root, s));
+  return hash.digest("hex");
+}
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+
+export function ensureBuild() {
+  const want = sourceHash();
+  const have = existsSync(stampFile) && existsSync(join(root, ".next", "BUILD_ID")) ? readFileSync(stampFile, "utf8") : "";
+  if (have === want) return;
+  console.log("Building NeuronEdge (first start, or the sources changed)…");
+  const r = spawnSync(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: "production" },
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  writeFileSync(stampFile, want);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureBuild();
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "server.ts")], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: "production" },
+  });
+  for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
