@@ -1,0 +1,52 @@
+import { sql } from "drizzle-orm";
+import { getDb } from "../client";
+import type { UsageEventRow } from "../schema";
+
+/**
+ * Writes a batch of usage events, folds them into the daily rollups and moves each
+ * key's last_used_at, all in one statement: atomic on every driver (Neon's HTTP one
+ * included) and one round trip per batch.
+ */
+export async function insertUsageBatch({ events }: { events: UsageEventRow[] }): Promise<void> {
+  if (events.length === 0) return;
+  const db = await getDb();
+  const rows = sql.join(
+    events.map(
+      (e) => sql`(${e.ts.toISOString()}::timestamptz, ${e.ownerId}::text, ${e.keyId}::text, ${e.environment}::text,
+        ${e.provider}::text, ${e.model}::text, ${e.endpoint}::text, ${e.status}::int, ${e.inputTokens}::int,
+        ${e.outputTokens}::int, ${e.cachedInputTokens}::int, ${e.costUsd ?? null}::numeric, ${e.latencyMs}::int,
+        ${e.ttfbMs ?? null}::int, ${e.streamed}::boolean, ${e.aborted}::boolean)`,
+    ),
+    sql`, `,
+  );
+  await db.execute(sql`
+    with ev (ts, owner_id, key_id, environment, provider, model, endpoint, status, input_tokens, output_tokens,
+             cached_input_tokens, cost_usd, latency_ms, ttfb_ms, streamed, aborted) as (values ${rows}),
+    ins as (
+      insert into usage_events (ts, owner_id, key_id, environment, provider, model, endpoint, status, input_tokens,
+                                output_tokens, cached_input_tokens, cost_usd, latency_ms, ttfb_ms, streamed, aborted)
+      select * from ev
+    ),
+    roll as (
+      insert into usage_daily (owner_id, day, key_id, environment, provider, model, requests, errors, input_tokens,
+                               output_tokens, cached_input_tokens, cost_usd, unpriced_requests)
+      select owner_id, (ts at time zone 'UTC')::date, key_id, min(environment), provider, model, count(*),
+             count(*) filter (where status >= 400), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),
+             coalesce(sum(cost_usd), 0), count(*) filter (where cost_usd is null)
+      from ev
+      group by owner_id, (ts at time zone 'UTC')::date, key_id, provider, model
+      -- a fixed order, so concurrent batches lock rollup rows in the same order
+      order by 1, 2, 3, 5, 6
+      on conflict (owner_id, day, key_id, provider, model) do update set
+        requests = usage_daily.requests + excluded.requests,
+        errors = usage_daily.errors + excluded.errors,
+        input_tokens = usage_daily.input_tokens + excluded.input_tokens,
+        output_tokens = usage_daily.output_tokens + excluded.output_tokens,
+        cached_input_tokens = usage_daily.cached_input_tokens + excluded.cached_input_tokens,
+        cost_usd = usage_daily.cost_usd + excluded.cost_usd,
+        unpriced_requests = usage_daily.unpriced_requests + excluded.unpriced_requests
+    )
+    update api_keys set last_used_at = greatest(api_keys.last_used_at, used.at)
+    from (select key_id, max(ts) as at from ev group by key_id) as used
+    where api_keys.id = used.key_id`);
+}

@@ -1,0 +1,98 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    /** `key_<12 base62>`; the same characters follow `ne_<env>_` in the key itself. */
+    id: text("id").primaryKey(),
+    /** Clerk organization id, Clerk user id, or `local`. */
+    ownerId: text("owner_id").notNull(),
+    name: text("name").notNull(),
+    environment: text("environment", { enum: ["live", "test"] }).notNull(),
+    prefix: text("prefix").notNull(),
+    /** bcrypt of the full key. The key itself is never stored. */
+    keyHash: text("key_hash").notNull(),
+    permissions: text("permissions").array().notNull().default(sql`'{proxy}'::text[]`),
+    createdBy: text("created_by").notNull(),
+    createdAt: tstz("created_at").notNull().defaultNow(),
+    lastUsedAt: tstz("last_used_at"),
+    revokedAt: tstz("revoked_at"),
+    expiresAt: tstz("expires_at"),
+  },
+  (t) => [
+    index("api_keys_owner_created_idx").on(t.ownerId, t.createdAt),
+    check("api_keys_environment_check", sql`${t.environment} in ('live', 'test')`),
+  ],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type NewApiKeyRow = typeof apiKeys.$inferInsert;
+
+/** One row per proxied call. Written in batches off the request path. */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    ts: tstz("ts").notNull(),
+    ownerId: text("owner_id").notNull(),
+    keyId: text("key_id").notNull(),
+    environment: text("environment", { enum: ["live", "test"] }).notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    endpoint: text("endpoint").notNull(),
+    status: integer("status").notNull(),
+    inputTokens: integer("input_tokens").notNull(),
+    outputTokens: integer("output_tokens").notNull(),
+    cachedInputTokens: integer("cached_input_tokens").notNull(),
+    /** Null when the model is not in the pricing table: unknown, never silently $0. */
+    costUsd: numeric("cost_usd", { precision: 20, scale: 10, mode: "number" }),
+    latencyMs: integer("latency_ms").notNull(),
+    ttfbMs: integer("ttfb_ms"),
+    streamed: boolean("streamed").notNull(),
+    aborted: boolean("aborted").notNull(),
+  },
+  (t) => [index("usage_events_owner_ts_idx").on(t.ownerId, t.ts), index("usage_events_key_ts_idx").on(t.keyId, t.ts)],
+);
+
+/** Daily rollups, maintained as events land: the dashboard and usage API read these. */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    ownerId: text("owner_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    keyId: text("key_id").notNull(),
+    environment: text("environment", { enum: ["live", "test"] }).notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    errors: bigint("errors", { mode: "number" }).notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+    costUsd: numeric("cost_usd", { precision: 24, scale: 10, mode: "number" }).notNull(),
+    /** Requests whose model had no price: their cost is not in cost_usd. */
+    unpricedRequests: bigint("unpriced_requests", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.day, t.keyId, t.provider, t.model] }),
+    index("usage_daily_key_day_idx").on(t.keyId, t.day),
+  ],
+);
+
+export type UsageEventRow = typeof usageEvents.$inferInsert;
