@@ -1,0 +1,18 @@
+import { afterAll, beforeAll } from "vitest";
+import { closeDb } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { resetEnv } from "@/lib/env";
+
+/** Migrates the test database (PGlite in memory, or DATABASE_URL) once per file. */
+export function useDatabase(): void {
+  beforeAll(async () => {
+    resetEnv();
+    await migrateDatabase();
+  });
+  afterAll(() => closeDb());
+}
+
+/** A fresh owner per test keeps tests independent on a shared Postgres database. */
+export function uniqueOwner(label = "owner"): string {
+  return `${label}_${Math.random().toString(36).slice(2, 10)}`;
+}
