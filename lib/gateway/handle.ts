@@ -1,0 +1,192 @@
+import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { looksLikeGatewayKey } from "@/lib/keys/format";
+import { verifyKey, type VerifiedKey } from "@/lib/keys/verifier";
+import { providerErrorJson } from "./errors";
+import { inspectRequest } from "./request-info";
+import { injectStreamUsage, withoutUsageChunk } from "./stream-usage";
+import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } from "./providers";
+import { simulate } from "./simulator";
+import type { GatewayRequest, GatewayResponse, HeaderSource } from "./types";
+import { callUpstream } from "./upstream";
+import { upstreamUrl } from "./upstream-url";
+import { meterResponse, recordWithoutBody, type CallContext } from "./usage";
+
+// The gateway core: one function from request to response. It knows nothing of Next
+// or node:http; server.ts and app/v1/[provider]/[...path]/route.ts are thin doors to it.
+
+// Never forwarded upstream: our own credentials, hop-by-hop headers, and what undici sets.
+const DROP_REQUEST = new Set([
+  "authorization",
+  "x-api-key",
+  "x-goog-api-key",
+  "x-provider-api-key",
+  "host",
+  "connection",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "cookie",
+  // Identity bodies: usage is read from them, and loopback/LAN bandwidth is cheap.
+  "accept-encoding",
+]);
+
+const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authenticate", "set-cookie", "trailer"]);
+
+const keyRefusals = {
+  malformed: "Invalid NeuronEdge API key. Gateway keys look like ne_live_… or ne_test_….",
+  invalid: "Invalid NeuronEdge API key.",
+  revoked: "This NeuronEdge API key has been revoked.",
+  expired: "This NeuronEdge API key has expired.",
+} as const;
+
+/** The gateway key may come as a Bearer token, or in the provider's own key header (SDKs put it there). */
+function gatewayKeyFrom(headers: HeaderSource): string | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(\S+)/i.exec(auth);
+    if (m && looksLikeGatewayKey(m[1])) return m[1];
+  }
+  for (const name of ["x-api-key", "x-goog-api-key"]) {
+    const v = headers.get(name);
+    if (v && looksLikeGatewayKey(v)) return v;
+  }
+  return null;
+}
+
+async function authenticateKey(headers: HeaderSource): Promise<VerifiedKey> {
+  const token = gatewayKeyFrom(headers);
+  if (!token) {
+    throw new AppError("unauthorized", "Missing NeuronEdge API key: send it as 'Authorization: Bearer ne_live_…'.");
+  }
+  const result = await verifyKey(token);
+  if (!result.ok) throw new AppError("unauthorized", keyRefusals[result.reason]);
+  if (!result.key.permissions.includes("proxy")) {
+    throw new AppError("forbidden", "This NeuronEdge API key lacks the 'proxy' permission.");
+  }
+  return result.key;
+}
+
+async function readBody(body: AsyncIterable<Uint8Array> | null, declared: string | null | undefined): Promise<Buffer | null> {
+  if (!body) return null;
+  const limit = getEnv().MAX_REQUEST_BODY_BYTES;
+  const tooLarge = () =>
+    new AppError("payload_too_large", `Request body exceeds the gateway's limit of ${limit} bytes.`);
+  if (declared && Number(declared) > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > limit) throw tooLarge();
+    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
+function upstreamHeaders(req: GatewayRequest, provider: ProviderAdapter, providerKey: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of req.headers.entries()) {
+    const lower = name.toLowerCase();
+    if (!DROP_REQUEST.has(lower)) out[lower] = value;
+  }
+  for (const [name, value] of Object.entries(provider.defaultHeaders ?? {})) out[name] ??= value;
+  provider.authorize(out, providerKey);
+  return out;
+}
+
+function clientHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value !== undefined && !DROP_RESPONSE.has(name)) out[name] = value;
+  }
+  const type = out["content-type"];
+  if (typeof type === "string" && type.startsWith("text/event-stream")) {
+    // Streams must reach the client chunk by chunk: no proxy or CDN may buffer or rewrite them.
+    out["cache-control"] = "no-cache, no-transform";
+    out["x-accel-buffering"] = "no";
+  }
+  return out;
+}
+
+/** The endpoint as recorded: the path, with Gemini's model segment generalised. */
+function endpointOf(path: string): string {
+  return path.replace(/\/models\/[^/:]+/, "/models/{model}");
+}
+
+/** Test keys never reach a provider: the built-in simulator answers in its wire format. */
+async function simulated(req: GatewayRequest, provider: ProviderAdapter, path: string, json: unknown): Promise<GatewayResponse> {
+  const res = await simulate({ format: provider.format, method: req.method, path, search: req.search, body: json, signal: req.signal });
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => (headers[name] = value));
+  return { status: res.status, headers: clientHeaders(headers), body: res.body as AsyncIterable<Uint8Array> | null };
+}
+
+export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
+  const startedAt = performance.now();
+  const provider = getProvider(req.provider);
+  const format = provider?.format ?? "openai";
+  let call: CallContext | null = null;
+  try {
+    if (!provider) {
+      const known = listProviders().map((p) => p.id).join(", ");
+      throw new AppError("not_found", `Unknown provider '${req.provider}'. Supported providers: ${known}.`);
+    }
+    if (req.method !== "POST" && !(req.method === "GET" && provider.allowGet)) {
+      throw new AppError("method_not_allowed", `Method ${req.method} is not supported by the gateway.`, {
+        headers: { allow: provider.allowGet ? "GET, POST" : "POST" },
+      });
+    }
+    const path = provider.mapPath ? provider.mapPath(req.path) : req.path;
+    const url = upstreamUrl(providerBaseUrl(provider), path, req.search);
+    if (!url) throw new AppError("bad_request", "Invalid request path.");
+
+    const key = await authenticateKey(req.headers);
+    call = { key, provider: provider.id, format, endpoint: endpointOf(path), model: null, startedAt, ts: new Date() };
+    let body = req.method === "GET" ? null : await readBody(req.body, req.headers.get("content-length"));
+    const info = inspectRequest(format, path, body);
+    call.model = info.model;
+
+    if (key.environment === "test") return meterResponse(await simulated(req, provider, path, info.json ?? undefined), call);
+
+    const providerKey = req.headers.get("x-provider-api-key");
+    if (!providerKey) {
+      throw new AppError(
+        "unauthorized",
+        `Missing provider API key: send your ${provider.name} key in the 'X-Provider-API-Key' header.`,
+      );
+    }
+    // Ask for usage on streams the client did not ask it for; the extra chunk is removed below.
+    const injected =
+      provider.streamUsageOption === true && path.endsWith("/chat/completions") && info.json !== null && injectStreamUsage(info.json);
+    if (injected) body = Buffer.from(JSON.stringify(info.json));
+
+    const upstream = await callUpstream({
+      url,
+      method: req.method,
+      headers: upstreamHeaders(req, provider, providerKey),
+      body,
+      signal: req.signal,
+      timeoutMs: getEnv().UPSTREAM_TIMEOUT_MS,
+    });
+    if (upstream.statusCode >= 300 && upstream.statusCode < 400) {
+      // Never follow, never relay: a relayed Location would send the client's keys elsewhere.
+      await upstream.body.dump();
+      throw new AppError("bad_gateway", "The provider answered with a redirect, which the gateway does not follow.");
+    }
+    const metered = meterResponse(
+      { status: upstream.statusCode, headers: clientHeaders(upstream.headers), body: upstream.body },
+      call,
+    );
+    if (injected && metered.body && typeof metered.body !== "string") metered.body = withoutUsageChunk(metered.body);
+    return metered;
+  } catch (err) {
+    const res = providerErrorJson(format, err);
+    if (call) recordWithoutBody(call, res.status);
+    return res;
+  }
+}

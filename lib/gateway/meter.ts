@@ -1,0 +1,144 @@
+import type { WireFormat } from "./providers";
+
+// Reads token usage out of a response body as it streams past, never holding the
+// stream back: JSON bodies are copied aside and parsed at the end; SSE bodies are
+// split into lines and only lines that can carry usage are parsed.
+
+export interface MeteredUsage {
+  model: string | null;
+  /** All input tokens, cached ones included. */
+  inputTokens: number;
+  cachedInputTokens: number;
+  outputTokens: number;
+}
+
+export interface Meter {
+  push(chunk: Uint8Array): void;
+  finish(): MeteredUsage;
+}
+
+const MAX_JSON_COPY = 32 * 1024 * 1024;
+
+type Obj = Record<string, unknown>;
+const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
+const obj = (v: unknown): Obj | undefined => (v && typeof v === "object" ? (v as Obj) : undefined);
+
+/** Folds one JSON object (a whole body, or one SSE event) into the running usage. */
+type Absorb = (u: MeteredUsage, data: Obj) => void;
+
+// OpenAI-compatible: chat completions, embeddings and the Responses API.
+const absorbOpenAI: Absorb = (u, data) => {
+  const response = obj(data.response); // Responses API stream events wrap the response
+  const src = response ?? data;
+  if (typeof src.model === "string") u.model = src.model;
+  const usage = obj(src.usage);
+  if (!usage) return;
+  if ("input_tokens" in usage || "output_tokens" in usage) {
+    u.inputTokens = num(usage.input_tokens);
+    u.outputTokens = num(usage.output_tokens);
+    u.cachedInputTokens = num(obj(usage.input_tokens_details)?.cached_tokens);
+  } else {
+    u.inputTokens = num(usage.prompt_tokens);
+    u.outputTokens = num(usage.completion_tokens);
+    u.cachedInputTokens = num(obj(usage.prompt_tokens_details)?.cached_tokens);
+  }
+};
+
+// Anthropic reports input (and cache) tokens in message_start and the cumulative output
+// count in message_delta; a non-streamed message carries both in `usage`.
+const absorbAnthropic: Absorb = (u, data) => {
+  const message = obj(data.message);
+  const src = message ?? data;
+  if (typeof src.model === "string") u.model = src.model;
+  const usage = obj(src.usage);
+  if (!usage) return;
+  if ("input_tokens" in usage || "cache_read_input_tokens" in usage) {
+    const cacheRead = num(usage.cache_read_input_tokens);
+    u.inputTokens = num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + cacheRead;
+    u.cachedInputTokens = cacheRead;
+  }
+  // Cumulative, so it replaces: message_start's placeholder output count is never added.
+  if ("output_tokens" in usage) u.outputTokens = num(usage.output_tokens);
+};
+
+// Gemini repeats cumulative usageMetadata on streamed chunks: the last one wins.
+const absorbGemini: Absorb = (u, data) => {
+  if (typeof data.modelVersion === "string" && !u.model) u.model = data.modelVersion;
+  const usage = obj(data.usageMetadata);
+  if (!usage) return;
+  u.inputTokens = num(usage.promptTokenCount);
+  u.cachedInputTokens = num(usage.cachedContentTokenCount);
+  u.outputTokens = num(usage.candidatesTokenCount) + num(usage.thoughtsTokenCount);
+};
+
+const absorbers: Record<WireFormat, Absorb> = { openai: absorbOpenAI, anthropic: absorbAnthropic, gemini: absorbGemini };
+
+// Lines worth parsing (usage objects carry the model too); content deltas, and OpenAI's
+// `"usage":null` on every chunk, are skipped without JSON.parse.
+const USAGE_HINT: Record<WireFormat, RegExp> = {
+  openai: /"usage"\s*:\s*\{/,
+  anthropic: /"usage"\s*:\s*\{/,
+  gemini: /"usageMetadata"\s*:\s*\{/,
+};
+
+function emptyUsage(model: string | null): MeteredUsage {
+  return { model, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+}
+
+export function createMeter(format: WireFormat, streamed: boolean, requestModel: string | null): Meter {
+  const absorb = absorbers[format];
+  const usage = emptyUsage(null);
+  const finish = () => ({ ...usage, model: usage.model ?? requestModel });
+
+  if (!streamed) {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    return {
+      push(chunk) {
+        size += chunk.byteLength;
+        if (size <= MAX_JSON_COPY) chunks.push(chunk);
+      },
+      finish() {
+        if (size > 0 && size <= MAX_JSON_COPY) {
+          try {
+            const data = obj(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+            if (data) absorb(usage, data);
+          } catch {
+            // Not JSON (an HTML error page, say): no usage to read.
+          }
+        }
+        return finish();
+      },
+    };
+  }
+
+  const decoder = new TextDecoder();
+  const hint = USAGE_HINT[format];
+  let pending = "";
+  const line = (l: string) => {
+    if (!l.startsWith("data:")) return;
+    const payload = l.slice(5).trimStart();
+    if (payload[0] !== "{" || !hint.test(payload)) return;
+    try {
+      const data = obj(JSON.parse(payload));
+      if (data) absorb(usage, data);
+    } catch {
+      // A malformed event is the client's to see; metering skips it.
+    }
+  };
+  return {
+    push(chunk) {
+      pending += decoder.decode(chunk, { stream: true });
+      let nl: number;
+      while ((nl = pending.indexOf("\n")) !== -1) {
+        line(pending.slice(0, nl).replace(/\r$/, ""));
+        pending = pending.slice(nl + 1);
+      }
+    },
+    finish() {
+      if (pending) line(pending.replace(/\r$/, ""));
+      pending = "";
+      return finish();
+    },
+  };
+}

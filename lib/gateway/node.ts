@@ -1,0 +1,69 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { once } from "node:events";
+import { handle } from "./handle";
+import type { HeaderSource } from "./types";
+
+// The Node door (server.ts): node:http in, node:http out, no web Request/Response
+// objects on the hot path.
+
+function nodeHeaders(h: IncomingMessage["headers"]): HeaderSource {
+  return {
+    get: (name) => {
+      const v = h[name];
+      return Array.isArray(v) ? v.join(", ") : v;
+    },
+    *entries() {
+      for (const [name, v] of Object.entries(h)) {
+        if (v !== undefined) yield [name, Array.isArray(v) ? v.join(", ") : v];
+      }
+    },
+  };
+}
+
+/** Splits "/v1/<provider>/<path>?<search>"; the path stays percent-encoded. */
+export function splitGatewayUrl(url: string): { provider: string; path: string; search: string } {
+  const q = url.indexOf("?");
+  const pathname = q === -1 ? url : url.slice(0, q);
+  const search = q === -1 ? "" : url.slice(q);
+  const rest = pathname.slice("/v1/".length);
+  const slash = rest.indexOf("/");
+  return slash === -1
+    ? { provider: rest, path: "/", search }
+    : { provider: rest.slice(0, slash), path: rest.slice(slash), search };
+}
+
+export async function handleNodeRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const aborter = new AbortController();
+  // The client going away (before we finished) cancels the upstream call.
+  res.once("close", () => {
+    if (!res.writableFinished) aborter.abort();
+  });
+  const { provider, path, search } = splitGatewayUrl(req.url ?? "/");
+  const result = await handle({
+    method: req.method ?? "GET",
+    provider,
+    path,
+    search,
+    headers: nodeHeaders(req.headers),
+    body: req.method === "GET" || req.method === "HEAD" ? null : req,
+    signal: aborter.signal,
+  });
+  res.writeHead(result.status, result.headers);
+  const { body } = result;
+  if (body === null || typeof body === "string") {
+    res.end(body ?? undefined);
+    return;
+  }
+  try {
+    for await (const chunk of body) {
+      // Each chunk goes out as it arrives; wait only when the client reads slower than we write.
+      if (!res.write(chunk)) await Promise.race([once(res, "drain"), once(res, "close")]);
+      if (res.destroyed) break;
+    }
+    res.end();
+  } catch {
+    // Upstream failed mid-stream (or the client left): the status is sent, so cut the connection.
+    aborter.abort();
+    res.destroy();
+  }
+}

@@ -1,0 +1,78 @@
+import type { VerifiedKey } from "@/lib/keys/verifier";
+import { costUsd, priceFor } from "@/lib/usage/pricing";
+import { recordUsage } from "@/lib/usage/recorder";
+import { createMeter, type MeteredUsage } from "./meter";
+import type { WireFormat } from "./providers";
+import type { GatewayResponse } from "./types";
+
+// Attributes each proxied call to its key: tokens read from the response as it passes,
+// cost from the pricing table, one usage event when the response ends (or is cut off).
+
+export interface CallContext {
+  key: VerifiedKey;
+  provider: string;
+  format: WireFormat;
+  endpoint: string;
+  model: string | null;
+  startedAt: number;
+  ts: Date;
+}
+
+const ZERO: MeteredUsage = { model: null, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
+
+function record(c: CallContext, status: number, usage: MeteredUsage, ttfbMs: number | null, streamed: boolean, aborted: boolean): void {
+  const model = usage.model ?? c.model ?? "unknown";
+  const tokens = usage.inputTokens + usage.outputTokens;
+  const price = priceFor(c.provider, model);
+  recordUsage({
+    ts: c.ts,
+    ownerId: c.key.ownerId,
+    keyId: c.key.id,
+    environment: c.key.environment,
+    provider: c.provider,
+    model,
+    endpoint: c.endpoint,
+    status,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    // No tokens cost nothing; tokens of an unpriced model cost "unknown", never $0.
+    costUsd: tokens === 0 ? 0 : price ? costUsd(price, usage) : null,
+    latencyMs: Math.round(performance.now() - c.startedAt),
+    ttfbMs,
+    streamed,
+    aborted,
+  });
+}
+
+/** A gateway-made answer (an error after the key was known): recorded at once. */
+export function recordWithoutBody(c: CallContext, status: number): void {
+  record(c, status, ZERO, null, false, false);
+}
+
+async function* tap(source: AsyncIterable<Uint8Array>, c: CallContext, status: number, streamed: boolean) {
+  const meter = createMeter(c.format, streamed, c.model);
+  let ttfb: number | null = null;
+  let complete = false;
+  try {
+    for await (const chunk of source) {
+      ttfb ??= Math.round(performance.now() - c.startedAt);
+      meter.push(chunk);
+      yield chunk;
+    }
+    complete = true;
+  } finally {
+    // Runs on completion, on upstream failure, and when the client goes away mid-stream.
+    record(c, status, meter.finish(), ttfb, streamed, !complete);
+  }
+}
+
+export function meterResponse(res: GatewayResponse, c: CallContext): GatewayResponse {
+  const type = res.headers["content-type"];
+  const streamed = typeof type === "string" && type.startsWith("text/event-stream");
+  if (res.body === null || typeof res.body === "string") {
+    record(c, res.status, ZERO, null, streamed, false);
+    return res;
+  }
+  return { ...res, body: tap(res.body, c, res.status, streamed) };
+}
