@@ -1,0 +1,20 @@
+import { KeysTableSkeleton } from "@/components/keys/keys-table-skeleton";
+import { Skeleton } from "@/components/ui/skeleton";
+import { PageHeader } from "@/components/ui/page-header";
+import { KeysPageDescription } from "./page-description";
+
+// Same header, same table frame and row height as the page: only the data is missing.
+export default function KeysLoading() {
+  return (
+    <div role="status" aria-label="Loading API keys">
+      <PageHeader title="API keys" description={<KeysPageDescription />} action={<Skeleton className="h-9 w-[8.25rem] rounded-md" />} />
+      <div className="mt-6">
+        <KeysTableSkeleton />
+      </div>
+      <div className="mt-3 flex h-5 items-center justify-between">
+        <Skeleton className="h-4 w-24" />
+        <Skeleton className="h-4 w-32" />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
+import type { KeyView } from "@/lib/keys/service";
+import { CreateKeyDialog } from "./create-key-dialog";
+import { KeyRevealDialog } from "./key-reveal-dialog";
+import type { CreatedKey } from "./keys-api";
+import { RenameKeyDialog } from "./rename-key-dialog";
+import { RevokeKeyDialog } from "./revoke-key-dialog";
+
+// One owner for every key dialog on a page. The dialogs live here, above the table and the
+// empty state, so a refresh that swaps those out (the first key replaces the empty state)
+// never unmounts the dialog that is showing a new key.
+
+type Active =
+  | { kind: "create" }
+  | { kind: "reveal"; created: CreatedKey }
+  | { kind: "rename"; key: KeyView }
+  | { kind: "revoke"; key: KeyView }
+  | null;
+
+interface KeyDialogs {
+  openCreate: () => void;
+  openRename: (key: KeyView) => void;
+  openRevoke: (key: KeyView) => void;
+}
+
+const KeyDialogsContext = createContext<KeyDialogs | null>(null);
+
+export function useKeyDialogs(): KeyDialogs {
+  const ctx = useContext(KeyDialogsContext);
+  if (!ctx) throw new Error("useKeyDialogs must be used inside <KeyDialogsProvider>.");
+  return ctx;
+}
+
+/** When the button that opened a dialog is gone (its row was revoked), focus the page's Create key button. */
+function focusFallback(): HTMLElement | null {
+  return document.querySelector<HTMLElement>("[data-create-key]") ?? document.querySelector<HTMLElement>("main h1");
+}
+
+export function KeyDialogsProvider({ children }: { children: ReactNode }) {
+  const router = useRouter();
+  const [active, setActive] = useState<Active>(null);
+  const [, startTransition] = useTransition();
+
+  const api = useMemo<KeyDialogs>(
+    () => ({
+      openCreate: () => setActive({ kind: "create" }),
+      openRename: (key) => setActive({ kind: "rename", key }),
+      openRevoke: (key) => setActive({ kind: "revoke", key }),
+    }),
+    [],
+  );
+
+  const close = () => setActive(null);
+
+  return (
+    <KeyDialogsContext.Provider value={api}>
+      {children}
+      {/* Order matters: create closes before reveal opens, so focus hand-off runs in that order. */}
+      <CreateKeyDialog
+        open={active?.kind === "create"}
+        onCancel={close}
+        onCreated={(created) => {
+          // Show the key at once; the table refreshes behind the dialog.
+          setActive({ kind: "reveal", created });
+          startTransition(() => router.refresh());
+        }}
+        returnFocus={focusFallback}
+      />
+      <KeyRevealDialog
+        created={active?.kind === "reveal" ? active.created : null}
+        // Dropping the state here is what removes the key from memory and the page.
+        onDone={close}
+        returnFocus={focusFallback}
+      />
+      <RenameKeyDialog keyView={active?.kind === "rename" ? active.key : null} onClose={close} returnFocus={focusFallback} />
+      <RevokeKeyDialog keyView={active?.kind === "revoke" ? active.key : null} onClose={close} returnFocus={focusFallback} />
+    </KeyDialogsContext.Provider>
+  );
+}

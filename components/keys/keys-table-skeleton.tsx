@@ -1,0 +1,51 @@
+import { Skeleton } from "@/components/ui/skeleton";
+import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+
+/** The keys table while it loads: same columns, row height and widths as <KeysTable>. */
+export function KeysTableSkeleton({ rows = 3 }: { rows?: number }) {
+  return (
+    <Table className="sm:min-w-[40rem]" aria-busy="true">
+      <caption className="sr-only">Loading API keys…</caption>
+      <THead>
+        <tr>
+          <TH>Name</TH>
+          <TH>Key</TH>
+          <TH>Environment</TH>
+          <TH className="hidden md:table-cell">Created</TH>
+          <TH>Last used</TH>
+          <TH className="hidden sm:table-cell">Status</TH>
+          <TH>
+            <span className="sr-only">Actions</span>
+          </TH>
+        </tr>
+      </THead>
+      <TBody>
+        {Array.from({ length: rows }, (_, i) => (
+          <TR key={i}>
+            <TD>
+              <Skeleton className="h-4 w-32" />
+            </TD>
+            <TD>
+              <Skeleton className="h-4 w-28" />
+            </TD>
+            <TD>
+              <Skeleton className="h-5 w-10 rounded-full" />
+            </TD>
+            <TD className="hidden md:table-cell">
+              <Skeleton className="h-4 w-24" />
+            </TD>
+            <TD>
+              <Skeleton className="h-4 w-20" />
+            </TD>
+            <TD className="hidden sm:table-cell">
+              <Skeleton className="h-5 w-16 rounded-full" />
+            </TD>
+            <TD className="w-0 pr-2">
+              <Skeleton className="h-8 w-36" />
+            </TD>
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

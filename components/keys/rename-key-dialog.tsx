@@ -1,0 +1,103 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState, useTransition, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { FieldError, Input, Label } from "@/components/ui/input";
+import type { KeyView } from "@/lib/keys/service";
+import { errorMessage, renameKeyRequest } from "./keys-api";
+
+export function RenameKeyDialog({
+  keyView,
+  onClose,
+  returnFocus,
+}: {
+  keyView: KeyView | null;
+  onClose: () => void;
+  returnFocus: () => HTMLElement | null;
+}) {
+  const [pending, startTransition] = useTransition();
+  return (
+    <Dialog
+      open={keyView !== null}
+      onDismiss={onClose}
+      dismissible={!pending}
+      title="Rename API key"
+      description="The key itself does not change, so applications using it keep working."
+      returnFocus={returnFocus}
+    >
+      {keyView && <RenameForm keyView={keyView} pending={pending} startTransition={startTransition} onClose={onClose} />}
+    </Dialog>
+  );
+}
+
+function RenameForm({
+  keyView,
+  pending,
+  startTransition,
+  onClose,
+}: {
+  keyView: KeyView;
+  pending: boolean;
+  startTransition: ReturnType<typeof useTransition>[1];
+  onClose: () => void;
+}) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const ids = { name: useId(), error: useId() };
+
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (pending) return;
+    const name = String(new FormData(e.currentTarget).get("name") ?? "");
+    setError(null);
+    startTransition(async () => {
+      try {
+        await renameKeyRequest(keyView.id, name);
+      } catch (err) {
+        setError(errorMessage(err));
+        inputRef.current?.focus();
+        return;
+      }
+      // Close together with the refreshed table, so the new name is there when the dialog goes.
+      startTransition(() => {
+        router.refresh();
+        onClose();
+      });
+    });
+  }
+
+  return (
+    <form noValidate onSubmit={submit} className="space-y-4">
+      <div className="space-y-1.5">
+        <Label htmlFor={ids.name}>Name</Label>
+        <Input
+          ref={inputRef}
+          id={ids.name}
+          name="name"
+          defaultValue={keyView.name}
+          required
+          aria-required="true"
+          maxLength={100}
+          autoComplete="off"
+          data-autofocus
+          onFocus={(e) => e.currentTarget.select()}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? ids.error : undefined}
+          readOnly={pending}
+        />
+        <FieldError id={ids.error}>{error}</FieldError>
+      </div>
+      <DialogFooter>
+        <Button variant="secondary" onClick={onClose} disabled={pending}>
+          Cancel
+        </Button>
+        <Button type="submit" aria-disabled={pending || undefined}>
+          {pending ? "Saving…" : "Save"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}

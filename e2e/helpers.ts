@@ -1,0 +1,56 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect } from "@playwright/test";
+
+// Screenshots that people look at (not failure artifacts) go to a fixed, gitignored folder.
+export const ARTIFACTS = join(import.meta.dirname, "artifacts");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export const screenshotPath = (name: string) => join(ARTIFACTS, `${name}.png`);
+
+/** Names unique per run, so tests sharing one database never see each other's keys by accident. */
+export function uniqueName(label: string): string {
+  return `${label} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  environment: "live" | "test";
+  status: "active" | "revoked" | "expired";
+  last_used_at: string | null;
+}
+
+export async function listKeys(request: APIRequestContext, includeRevoked = false): Promise<ApiKey[]> {
+  const res = await request.get(`/api/keys${includeRevoked ? "?include_revoked=true" : ""}`);
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { keys: ApiKey[] }).keys;
+}
+
+export async function createKeyViaApi(
+  request: APIRequestContext,
+  name: string,
+  environment: "live" | "test" = "live",
+): Promise<ApiKey & { key: string }> {
+  const res = await request.post("/api/keys", { data: { name, environment } });
+  expect(res.status()).toBe(201);
+  return res.json();
+}
+
+export async function revokeAllKeys(request: APIRequestContext): Promise<void> {
+  for (const k of await listKeys(request)) {
+    const res = await request.delete(`/api/keys/${k.id}`);
+    expect(res.status()).toBe(200);
+  }
+}
+
+/** The page's own Create key button (the header one; the empty state may show a second). */
+export function headerCreateButton(page: Page) {
+  return page.getByRole("main").getByRole("button", { name: "Create key" }).first();
+}
+
+export function keyRow(page: Page, name: string) {
+  return page.getByRole("row").filter({ hasText: name });
+}

@@ -1,0 +1,79 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// Browser tests run against the real `npm start` server (built app, embedded database)
+// in a system Chromium. Browsers are never downloaded at run time.
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromiumPath)) {
+  throw new Error(
+    `No Chromium found at ${chromiumPath}. Install one with \`apt-get install -y chromium\` (Debian/Ubuntu) or set CHROMIUM_PATH. Browsers are never downloaded at run time.`,
+  );
+}
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+export const baseURL = `http://127.0.0.1:${port}`;
+// A fresh database for every run; `.data-*/` is gitignored. e2e/web-server.mjs empties it first.
+const dataDir = join(import.meta.dirname, ".data-e2e");
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results/e2e",
+  // One server and one database for all specs: run one test at a time so a test that needs
+  // an empty key list (or counts keys) never races another that creates them.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  use: {
+    baseURL,
+    permissions: ["clipboard-read", "clipboard-write"],
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        browserName: "chromium",
+        viewport: { width: 1280, height: 800 },
+        launchOptions: {
+          executablePath: chromiumPath,
+          args: [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: "node e2e/web-server.mjs",
+    url: `${baseURL}/api/health`,
+    // The first run builds the app (`node scripts/start.mjs` builds when sources changed).
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+      // Local mode, whatever the developer's shell has: the specs test the no-sign-in dashboard.
+      CLERK_SECRET_KEY: "",
+      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "",
+      DATABASE_URL: "",
+    },
+  },
+});
