@@ -1,6 +1,7 @@
 import * as keyRoute from "@/app/api/keys/[id]/route";
 import * as keysRoute from "@/app/api/keys/route";
 import * as healthRoute from "@/app/api/health/route";
+import * as usageRoute from "@/app/api/usage/route";
 
 // Calls the management API's route handlers as Next does: a web Request in, a Response out.
 
@@ -31,11 +32,13 @@ export async function call(method: Method, path: string, opts: CallOptions = {})
     res = await ((keysRoute as Record<string, unknown>)[method] as Handler)(req);
   } else if (url.pathname === "/api/health") {
     res = await ((healthRoute as Record<string, unknown>)[method] as Handler)(req);
+  } else if (url.pathname === "/api/usage") {
+    res = await ((usageRoute as Record<string, unknown>)[method] as Handler)(req);
   } else {
     throw new Error(`no route for ${path}`);
   }
   const text = await res.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const json: any = text ? JSON.parse(text) : undefined;
+  const json: any = text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined;
   return { status: res.status, headers: res.headers, json, text };
 }

@@ -1,0 +1,206 @@
+import { z } from "zod";
+import { getKey } from "@/db/queries/keys";
+import {
+  USAGE_DIMENSIONS,
+  usageGroups,
+  type UsageDimension,
+  type UsageFilter,
+  type UsageGroupRow,
+  type UsageRange,
+  type UsageSums,
+} from "@/db/queries/usage-read";
+import { AppError } from "@/lib/errors";
+
+// The usage API's rules, shared by GET /api/usage and the dashboard: which range a
+// request means, how rows are shaped, and how they become CSV.
+
+const DAY_MS = 86_400_000;
+export const MAX_RANGE_DAYS = 366;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+export const addDays = (day: string, n: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
+
+/** Every UTC day from `from` to `to`, inclusive. */
+export function eachDay(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+function parseInstant(value: string, param: string, endOfDay: boolean): { day: string | null; at: Date } {
+  if (DATE.test(value)) {
+    const at = new Date(`${value}T00:00:00Z`);
+    if (Number.isNaN(at.getTime()) || isoDay(at) !== value) {
+      throw new AppError("bad_request", `'${param}' is not a valid date: ${value}.`, { param });
+    }
+    return { day: value, at: endOfDay ? new Date(at.getTime() + DAY_MS) : at };
+  }
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
+    throw new AppError(
+      "bad_request",
+      `'${param}' must be a date (YYYY-MM-DD) or an ISO 8601 timestamp such as 2026-01-31T12:00:00Z; got ${value}.`,
+      { param },
+    );
+  }
+  return { day: null, at };
+}
+
+/** from/to as the API takes them: dates (inclusive, UTC) or timestamps; 30 days to today by default. */
+export function parseRange(from: string | null, to: string | null, now = new Date()): UsageRange {
+  const toValue = to ?? isoDay(now);
+  const end = parseInstant(toValue, "to", true);
+  const fromValue = from ?? (end.day ? addDays(end.day, -29) : isoDay(new Date(end.at.getTime() - 30 * DAY_MS)));
+  const start = parseInstant(fromValue, "from", false);
+  if (start.at >= end.at) throw new AppError("bad_request", "'from' must be before 'to'.", { param: "from" });
+  if (end.at.getTime() - start.at.getTime() > MAX_RANGE_DAYS * DAY_MS) {
+    throw new AppError("bad_request", `The range may span at most ${MAX_RANGE_DAYS} days.`, { param: "to" });
+  }
+  return start.day && end.day ? { kind: "days", from: start.day, to: end.day } : { kind: "instants", from: start.at, to: end.at };
+}
+
+const name = (param: string) =>
+  z
+    .string()
+    .min(1, `'${param}' must not be empty.`)
+    .max(200, `'${param}' is too long.`)
+    .optional();
+
+const paramsSchema = z.object({
+  key_id: name("key_id"),
+  provider: name("provider"),
+  model: name("model"),
+  environment: z.enum(["live", "test"], { error: "'environment' must be 'live' or 'test'." }).optional(),
+  group_by: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const dims = (v ?? "day").split(",").map((s) => s.trim()).filter(Boolean);
+      const bad = dims.find((d) => !(USAGE_DIMENSIONS as readonly string[]).includes(d));
+      if (bad !== undefined || dims.length === 0) {
+        ctx.addIssue({ code: "custom", message: `'group_by' must be one or more of ${USAGE_DIMENSIONS.join(", ")}, comma separated.` });
+        return z.NEVER;
+      }
+      return [...new Set(dims)] as UsageDimension[];
+    }),
+  format: z.enum(["json", "csv"], { error: "'format' must be 'json' or 'csv'." }).default("json"),
+});
+
+export interface UsageQuery {
+  filter: UsageFilter;
+  groupBy: UsageDimension[];
+  format: "json" | "csv";
+}
+
+export async function parseUsageQuery(ownerId: string, search: URLSearchParams, now = new Date()): Promise<UsageQuery> {
+  const raw: Record<string, string> = {};
+  for (const k of ["key_id", "provider", "model", "environment", "group_by", "format"]) {
+    const v = search.get(k);
+    if (v !== null) raw[k] = v;
+  }
+  const parsed = paramsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError("bad_request", issue.message, { param: issue.path.join(".") || undefined });
+  }
+  const p = parsed.data;
+  // Another owner's key id is "not found", exactly as on /api/keys.
+  if (p.key_id && !(await getKey({ ownerId, id: p.key_id }))) {
+    throw new AppError("not_found", `No API key with id '${p.key_id}'.`, { param: "key_id" });
+  }
+  return {
+    filter: {
+      ownerId,
+      range: parseRange(search.get("from"), search.get("to"), now),
+      keyId: p.key_id,
+      provider: p.provider,
+      model: p.model,
+      environment: p.environment,
+    },
+    groupBy: p.group_by,
+    format: p.format,
+  };
+}
+
+const ZERO: UsageSums = {
+  requests: 0,
+  errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cachedInputTokens: 0,
+  costUsd: 0,
+  unpricedRequests: 0,
+};
+
+export function sumRows(rows: UsageSums[]): UsageSums {
+  const t = { ...ZERO };
+  for (const r of rows) for (const k of Object.keys(t) as (keyof UsageSums)[]) t[k] += r[k];
+  return t;
+}
+
+/** Grouped rows; grouped by day alone, every day of the range is present (zeros included). */
+export async function queryUsage(filter: UsageFilter, groupBy: UsageDimension[]): Promise<UsageGroupRow[]> {
+  const rows = await usageGroups(filter, groupBy);
+  if (groupBy.length !== 1 || groupBy[0] !== "day") return rows;
+  const [from, to] =
+    filter.range.kind === "days"
+      ? [filter.range.from, filter.range.to]
+      : [isoDay(filter.range.from), isoDay(new Date(filter.range.to.getTime() - 1))];
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  return eachDay(from, to).map((day) => byDay.get(day) ?? { day, ...ZERO });
+}
+
+// Micro-dollars: sums of numeric costs come back as floats.
+const money = (n: number) => Math.round(n * 1e6) / 1e6;
+
+function sumsJson(s: UsageSums) {
+  return {
+    requests: s.requests,
+    errors: s.errors,
+    input_tokens: s.inputTokens,
+    output_tokens: s.outputTokens,
+    cached_input_tokens: s.cachedInputTokens,
+    cost_usd: money(s.costUsd),
+    unpriced_requests: s.unpricedRequests,
+  };
+}
+
+export function rowJson(r: UsageGroupRow, groupBy: UsageDimension[]) {
+  const out: Record<string, string | number | null> = {};
+  for (const d of groupBy) {
+    if (d === "key") {
+      out.key_id = r.keyId ?? null;
+      out.key_name = r.keyName ?? null;
+    } else out[d] = r[d] ?? null;
+  }
+  return { ...out, ...sumsJson(r) };
+}
+
+export function usageJson(rows: UsageGroupRow[], groupBy: UsageDimension[], range: UsageRange) {
+  return {
+    data: rows.map((r) => rowJson(r, groupBy)),
+    totals: sumsJson(sumRows(rows)),
+    range:
+      range.kind === "days"
+        ? { from: range.from, to: range.to }
+        : { from: range.from.toISOString(), to: range.to.toISOString() },
+    group_by: groupBy,
+  };
+}
+
+function csvCell(v: string | number | null): string {
+  if (v === null) return "";
+  const s = String(v);
+  // Quote what needs it, and defuse spreadsheet formulas in names people chose.
+  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === "string" ? `'${s}` : s;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function usageCsv(rows: UsageGroupRow[], groupBy: UsageDimension[]): string {
+  const json = rows.map((r) => rowJson(r, groupBy));
+  const header = Object.keys(rowJson({ ...ZERO }, groupBy));
+  const lines = [header.join(",")];
+  for (const r of json) lines.push(header.map((h) => csvCell((r as Record<string, string | number | null>)[h])).join(","));
+  return lines.join("\r\n") + "\r\n";
+}
