@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { encodeFrame, errorBody, simulateResult, sseChunks } from "../lib/gateway/simulator/index";
-import type { SimResult, SimulatorFormat, StreamOptions } from "../lib/gateway/simulator/index";
+import type { SimResult, SimulatorFormat, SseFrame, StreamOptions } from "../lib/gateway/simulator/index";
 
 export interface RecordedRequest {
   method: string;
@@ -33,6 +33,18 @@ export interface MockProvider {
   reset(): void;
   /** Next matching requests (default: any, once) get this status and body instead of the simulator's answer. */
   fail(opts: { status: number; body?: unknown; headers?: Record<string, string>; times?: number; match?: Match }): void;
+  /**
+   * Next matching requests (default: any, once) get this answer instead of the simulator's:
+   * a JSON body (status 200 unless told), or SSE frames sent like the simulator's (paced per setStreaming).
+   */
+  reply(opts: {
+    status?: number;
+    body?: unknown;
+    frames?: SseFrame[];
+    headers?: Record<string, string>;
+    times?: number;
+    match?: Match;
+  }): void;
   /** Next matching requests are accepted and never answered (for timeouts). */
   hang(opts?: { times?: number; match?: Match }): void;
   /** Content deltas per stream and the delay between them, for later requests. */
@@ -44,7 +56,16 @@ export interface MockProvider {
 
 type Behaviour =
   | { kind: "fail"; status: number; body?: unknown; headers?: Record<string, string>; times: number; match?: Match }
-  | { kind: "hang"; times: number; match?: Match };
+  | { kind: "hang"; times: number; match?: Match }
+  | {
+      kind: "reply";
+      status: number;
+      body?: unknown;
+      frames?: SseFrame[];
+      headers?: Record<string, string>;
+      times: number;
+      match?: Match;
+    };
 
 // The first path segment picks the provider; the rest is the path after that provider's base URL.
 const PREFIXES: Record<string, { format: SimulatorFormat; strip: string }> = {
@@ -236,6 +257,18 @@ export async function startMockProvider(opts: { port?: number; record?: boolean 
         .end(text);
       return;
     }
+    if (behaviour?.kind === "reply") {
+      const { status, body, frames, headers } = behaviour;
+      const result: SimResult = frames
+        ? { status, headers: { "content-type": "text/event-stream; charset=utf-8", ...headers }, frames }
+        : {
+            status,
+            headers: { "content-type": "application/json", ...headers },
+            body: typeof body === "string" ? body : JSON.stringify(body ?? {}),
+          };
+      await send(res, result, limits, { signal, chunkDelayMs: streaming.chunkDelayMs });
+      return;
+    }
     const result = simulateResult({
       format,
       method: entry.method,
@@ -265,6 +298,9 @@ export async function startMockProvider(opts: { port?: number; record?: boolean 
     },
     fail({ times = 1, ...rest }) {
       behaviours.push({ kind: "fail", times, ...rest });
+    },
+    reply({ status = 200, times = 1, ...rest }) {
+      behaviours.push({ kind: "reply", status, times, ...rest });
     },
     hang({ times = 1, match } = {}) {
       behaviours.push({ kind: "hang", times, match });

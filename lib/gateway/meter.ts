@@ -23,8 +23,14 @@ type Obj = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 const obj = (v: unknown): Obj | undefined => (v && typeof v === "object" ? (v as Obj) : undefined);
 
+/** Anthropic's input counters arrive separately and are summed at the end. */
+interface Running extends MeteredUsage {
+  anthropicInput?: number;
+  anthropicCacheWrite?: number;
+}
+
 /** Folds one JSON object (a whole body, or one SSE event) into the running usage. */
-type Absorb = (u: MeteredUsage, data: Obj) => void;
+type Absorb = (u: Running, data: Obj) => void;
 
 // OpenAI-compatible: chat completions, embeddings and the Responses API.
 const absorbOpenAI: Absorb = (u, data) => {
@@ -52,13 +58,14 @@ const absorbAnthropic: Absorb = (u, data) => {
   if (typeof src.model === "string") u.model = src.model;
   const usage = obj(src.usage);
   if (!usage) return;
-  if ("input_tokens" in usage || "cache_read_input_tokens" in usage) {
-    const cacheRead = num(usage.cache_read_input_tokens);
-    u.inputTokens = num(usage.input_tokens) + num(usage.cache_creation_input_tokens) + cacheRead;
-    u.cachedInputTokens = cacheRead;
-  }
-  // Cumulative, so it replaces: message_start's placeholder output count is never added.
-  if ("output_tokens" in usage) u.outputTokens = num(usage.output_tokens);
+  // message_delta may repeat the input counters, or send them as null: null keeps what
+  // message_start said (as the SDK does). All are cumulative, so they replace, never add.
+  const given = (k: string) => typeof usage[k] === "number";
+  if (given("input_tokens")) u.anthropicInput = num(usage.input_tokens);
+  if (given("cache_creation_input_tokens")) u.anthropicCacheWrite = num(usage.cache_creation_input_tokens);
+  if (given("cache_read_input_tokens")) u.cachedInputTokens = num(usage.cache_read_input_tokens);
+  u.inputTokens = (u.anthropicInput ?? 0) + (u.anthropicCacheWrite ?? 0) + u.cachedInputTokens;
+  if (given("output_tokens")) u.outputTokens = num(usage.output_tokens);
 };
 
 // Gemini repeats cumulative usageMetadata on streamed chunks: the last one wins.
@@ -87,8 +94,13 @@ function emptyUsage(model: string | null): MeteredUsage {
 
 export function createMeter(format: WireFormat, streamed: boolean, requestModel: string | null): Meter {
   const absorb = absorbers[format];
-  const usage = emptyUsage(null);
-  const finish = () => ({ ...usage, model: usage.model ?? requestModel });
+  const usage: Running = emptyUsage(null);
+  const finish = (): MeteredUsage => ({
+    model: usage.model ?? requestModel,
+    inputTokens: usage.inputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    outputTokens: usage.outputTokens,
+  });
 
   if (!streamed) {
     const chunks: Uint8Array[] = [];
@@ -101,8 +113,12 @@ export function createMeter(format: WireFormat, streamed: boolean, requestModel:
       finish() {
         if (size > 0 && size <= MAX_JSON_COPY) {
           try {
-            const data = obj(JSON.parse(Buffer.concat(chunks).toString("utf8")));
-            if (data) absorb(usage, data);
+            const data: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+            // Gemini's streamGenerateContent without ?alt=sse is one JSON array of chunks.
+            for (const item of Array.isArray(data) ? data : [data]) {
+              const o = obj(item);
+              if (o) absorb(usage, o);
+            }
           } catch {
             // Not JSON (an HTML error page, say): no usage to read.
           }

@@ -52,6 +52,29 @@ describe("key verification", () => {
     expect(verifierStats().bcryptCompares - before).toBe(1);
   });
 
+  it("a cold verification at production cost does not hold up keys already verified", async () => {
+    const warm = await createKey(caller(), { name: "warm", environment: "live" });
+    const cold = await createKey(caller(), { name: "cold", environment: "live" });
+    // Re-hash the cold key at the production cost (10): a compare takes tens of milliseconds.
+    const db = await getDb();
+    await db.update(apiKeys).set({ keyHash: await bcrypt.hash(cold.key, 10) }).where(eq(apiKeys.id, cold.id));
+    clearVerifierCache();
+    expect((await verifyKey(warm.key)).ok).toBe(true); // warm it up again
+
+    const order: string[] = [];
+    const coldDone = verifyKey(cold.key).then((r) => order.push(`cold:${r.ok}`));
+    // Each warm verification waits a macrotask first, so all of them run while the bcrypt is under way.
+    const warmDone = Array.from({ length: 20 }, async () => {
+      await new Promise((r) => setImmediate(r));
+      const r = await verifyKey(warm.key);
+      order.push(`warm:${r.ok}`);
+    });
+    await Promise.all([coldDone, ...warmDone]);
+    // bcryptjs works in slices between event-loop turns: the cached key is answered in between.
+    expect(order.at(-1)).toBe("cold:true");
+    expect(order.slice(0, 20).every((o) => o === "warm:true")).toBe(true);
+  });
+
   it("needs no bcrypt at all for a key just created", async () => {
     const created = await createKey(caller(), { name: "fresh", environment: "test" });
     const before = verifierStats();
