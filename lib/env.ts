@@ -44,12 +44,13 @@ export type Env = z.infer<typeof schema> & {
 
 let cached: Env | undefined;
 
-// Bracket access with a built name keeps Next from inlining NEXT_PUBLIC_* at build time.
+// Read by names known only at run time: Next inlines NEXT_PUBLIC_* at build time wherever
+// the name is a constant (even "NEXT_PUBLIC_" + "…"), which would freeze Clerk mode into
+// the build. The e2e Clerk-mode spec starts a local-mode build in Clerk mode to prove it.
 function readRaw(): Record<string, string | undefined> {
   const src = process.env;
   const out: Record<string, string | undefined> = {};
   for (const key of Object.keys(schema.shape)) out[key] = src[key];
-  out["NEXT_PUBLIC_" + "CLERK_PUBLISHABLE_KEY"] = src["NEXT_PUBLIC_" + "CLERK_PUBLISHABLE_KEY"];
   return out;
 }
 

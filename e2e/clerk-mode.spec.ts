@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+
+// The built app in Clerk mode, networkless: session tokens are signed by our own 2048-bit RSA
+// key and the server verifies them with CLERK_JWT_KEY. Nothing here reaches Clerk.
+
+const root = join(import.meta.dirname, "..");
+const dataDir = join(root, ".data-e2e-clerk");
+const port = 3102;
+const origin = `http://127.0.0.1:${port}`;
+
+let server: ChildProcess | undefined;
+let signingKey: CryptoKey;
+
+function sessionToken(sub: string): Promise<string> {
+  return new SignJWT({ sid: `sess_${sub}`, azp: origin, v: 2 })
+    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: "ins_e2e" })
+    .setSubject(sub)
+    .setIssuer("https://clerk.neuronedge.test")
+    .setIssuedAt()
+    .setNotBefore("0s")
+    .setExpirationTime("5m")
+    .sign(signingKey);
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  rmSync(dataDir, { recursive: true, force: true });
+  const pair = await generateKeyPair("RS256", { modulusLength: 2048 });
+  signingKey = pair.privateKey;
+  server = spawn(process.execPath, ["--import", "tsx", join(root, "server.ts")], {
+    cwd: root,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      CLERK_SECRET_KEY: `sk_test_${"x".repeat(40)}`,
+      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: `pk_test_${Buffer.from("clerk.neuronedge.test$").toString("base64")}`,
+      CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
+      CLERK_AUTHORIZED_PARTIES: origin,
+    },
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${origin}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("the Clerk-mode server did not become healthy");
+});
+
+test.afterAll(async () => {
+  if (server && server.exitCode === null) {
+    await new Promise((r) => {
+      server!.once("exit", r);
+      server!.kill("SIGTERM");
+    });
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test.describe("Clerk mode", () => {
+  test("the dashboard requires a session: no page without one", async () => {
+    const res = await fetch(`${origin}/dashboard/keys`, { redirect: "manual", headers: { accept: "text/html" } });
+    expect(res.status).not.toBe(200);
+    expect([302, 303, 307, 401, 404]).toContain(res.status);
+    expect(await res.text()).not.toContain("Create key");
+  });
+
+  test("the API takes a Bearer session token; users never see each other's keys", async () => {
+    const alice = { authorization: `Bearer ${await sessionToken("user_alice_e2e")}` };
+    const bob = { authorization: `Bearer ${await sessionToken("user_bob_e2e")}` };
+    expect((await fetch(`${origin}/api/keys`)).status).toBe(401);
+
+    const created = await fetch(`${origin}/api/keys`, {
+      method: "POST",
+      headers: { ...alice, "content-type": "application/json" },
+      body: JSON.stringify({ name: "alice's key" }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+
+    const aliceList = (await (await fetch(`${origin}/api/keys`, { headers: alice })).json()) as { keys: { id: string }[] };
+    expect(aliceList.keys.map((k) => k.id)).toEqual([id]);
+    const bobList = (await (await fetch(`${origin}/api/keys`, { headers: bob })).json()) as { keys: unknown[] };
+    expect(bobList.keys).toEqual([]);
+    expect((await fetch(`${origin}/api/keys/${id}`, { headers: bob })).status).toBe(404);
+    expect((await fetch(`${origin}/api/keys/${id}`, { method: "DELETE", headers: bob })).status).toBe(404);
+  });
+
+  test("/v1 is never behind Clerk: a gateway key alone is enough", async () => {
+    const alice = { authorization: `Bearer ${await sessionToken("user_alice_v1")}` };
+    const created = await fetch(`${origin}/api/keys`, {
+      method: "POST",
+      headers: { ...alice, "content-type": "application/json" },
+      body: JSON.stringify({ name: "sim", environment: "test" }),
+    });
+    const { key } = (await created.json()) as { key: string };
+    const res = await fetch(`${origin}/v1/openai/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { object: string }).object).toBe("chat.completion");
+  });
+
+  test("not local mode: any Host is served", async () => {
+    const res = await fetch(`${origin}/api/health`, { headers: { host: "gateway.example.com" } });
+    expect(res.status).toBe(200);
+  });
+});
