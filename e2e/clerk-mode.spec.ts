@@ -1,18 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { removeDataDir, startAppServer, type AppServer } from "./second-server";
 
 // The built app in Clerk mode, networkless: session tokens are signed by our own 2048-bit RSA
 // key and the server verifies them with CLERK_JWT_KEY. Nothing here reaches Clerk.
 
-const root = join(import.meta.dirname, "..");
-const dataDir = join(root, ".data-e2e-clerk");
+const dataDir = ".data-e2e-clerk";
 const port = 3102;
 const origin = `http://127.0.0.1:${port}`;
 
-let server: ChildProcess | undefined;
+let server: AppServer | undefined;
 let signingKey: CryptoKey;
 
 function sessionToken(sub: string): Promise<string> {
@@ -28,45 +25,24 @@ function sessionToken(sub: string): Promise<string> {
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  rmSync(dataDir, { recursive: true, force: true });
+  removeDataDir(dataDir);
   const pair = await generateKeyPair("RS256", { modulusLength: 2048 });
   signingKey = pair.privateKey;
-  server = spawn(process.execPath, ["--import", "tsx", join(root, "server.ts")], {
-    cwd: root,
-    stdio: "ignore",
+  server = await startAppServer({
+    port,
+    dataDir,
     env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      DATABASE_URL: "",
       CLERK_SECRET_KEY: `sk_test_${"x".repeat(40)}`,
       NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: `pk_test_${Buffer.from("clerk.neuronedge.test$").toString("base64")}`,
       CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
       CLERK_AUTHORIZED_PARTIES: origin,
     },
   });
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${origin}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error("the Clerk-mode server did not become healthy");
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    await new Promise((r) => {
-      server!.once("exit", r);
-      server!.kill("SIGTERM");
-    });
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await server?.stop();
+  removeDataDir(dataDir);
 });
 
 test.describe("Clerk mode", () => {

@@ -10,12 +10,11 @@ import { flushUsage } from "@/lib/usage/recorder";
 import { getOwnerKey, revokeOwnerKey } from "@/lib/keys/service";
 import { useDatabase } from "@/testing/db";
 import { startGateway, type Door, type Gateway } from "@/testing/gateway-harness";
+import { anthropicClient, geminiClient, openaiClient, PROVIDER_KEYS } from "@/testing/sdk-clients";
 
 useDatabase();
 
-const PROVIDER_KEY = "sk-provider-secret-123";
-const ANTHROPIC_KEY = "sk-ant-provider-456";
-const GOOGLE_KEY = "goog-provider-789";
+const { openai: PROVIDER_KEY, anthropic: ANTHROPIC_KEY, google: GOOGLE_KEY } = PROVIDER_KEYS;
 let gw: Gateway;
 
 beforeAll(async () => {
@@ -26,31 +25,10 @@ beforeEach(() => gw.mock.reset());
 
 const question = "Which key made this call?";
 
-function openai(door: Door, gatewayKey: string, providerKey: string | null = PROVIDER_KEY) {
-  return new OpenAI({
-    apiKey: gatewayKey,
-    baseURL: `${gw.urls[door]}/v1/openai`,
-    defaultHeaders: providerKey ? { "X-Provider-API-Key": providerKey } : {},
-    maxRetries: 0,
-  });
-}
-
-function anthropic(door: Door, gatewayKey: string) {
-  return new Anthropic({
-    authToken: gatewayKey,
-    apiKey: null,
-    baseURL: `${gw.urls[door]}/v1/anthropic`,
-    defaultHeaders: { "X-Provider-API-Key": ANTHROPIC_KEY },
-    maxRetries: 0,
-  });
-}
-
-function gemini(door: Door, gatewayKey: string) {
-  return new GoogleGenAI({
-    apiKey: gatewayKey,
-    httpOptions: { baseUrl: `${gw.urls[door]}/v1/google`, headers: { "X-Provider-API-Key": GOOGLE_KEY } },
-  });
-}
+const openai = (door: Door, gatewayKey: string, providerKey?: string | null) =>
+  openaiClient(gw.urls[door], gatewayKey, providerKey);
+const anthropic = (door: Door, gatewayKey: string) => anthropicClient(gw.urls[door], gatewayKey);
+const gemini = (door: Door, gatewayKey: string) => geminiClient(gw.urls[door], gatewayKey);
 
 /** Every header value the mock received, flattened, to prove what never went upstream. */
 function upstreamHeaderText(): string {

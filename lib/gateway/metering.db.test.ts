@@ -1,5 +1,4 @@
 import Anthropic from "@anthropic-ai/sdk";
-import { GoogleGenAI } from "@google/genai";
 import { asc, eq, sql } from "drizzle-orm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import { costUsd, priceFor } from "@/lib/usage/pricing";
 import { flushUsage } from "@/lib/usage/recorder";
 import { useDatabase } from "@/testing/db";
 import { startGateway, type Door, type Gateway } from "@/testing/gateway-harness";
+import { anthropicClient, geminiClient, openaiClient, PROVIDER_KEYS } from "@/testing/sdk-clients";
 
 // Usage metering must be exact: every proxied call becomes one usage event whose token
 // counts are the ones the provider reported to the client, no more, no less, and the
@@ -17,9 +17,7 @@ import { startGateway, type Door, type Gateway } from "@/testing/gateway-harness
 
 useDatabase();
 
-const PROVIDER_KEY = "sk-provider-secret-123";
-const ANTHROPIC_KEY = "sk-ant-provider-456";
-const GOOGLE_KEY = "goog-provider-789";
+const { openai: PROVIDER_KEY, anthropic: ANTHROPIC_KEY, google: GOOGLE_KEY } = PROVIDER_KEYS;
 const question = "How many tokens did this call really use?";
 let gw: Gateway;
 
@@ -31,31 +29,10 @@ beforeEach(() => gw.mock.reset());
 
 type UsageEvent = typeof usageEvents.$inferSelect;
 
-function openai(door: Door, gatewayKey: string, providerKey: string | null = PROVIDER_KEY) {
-  return new OpenAI({
-    apiKey: gatewayKey,
-    baseURL: `${gw.urls[door]}/v1/openai`,
-    defaultHeaders: providerKey ? { "X-Provider-API-Key": providerKey } : {},
-    maxRetries: 0,
-  });
-}
-
-function anthropic(door: Door, gatewayKey: string) {
-  return new Anthropic({
-    authToken: gatewayKey,
-    apiKey: null,
-    baseURL: `${gw.urls[door]}/v1/anthropic`,
-    defaultHeaders: { "X-Provider-API-Key": ANTHROPIC_KEY },
-    maxRetries: 0,
-  });
-}
-
-function gemini(door: Door, gatewayKey: string) {
-  return new GoogleGenAI({
-    apiKey: gatewayKey,
-    httpOptions: { baseUrl: `${gw.urls[door]}/v1/google`, headers: { "X-Provider-API-Key": GOOGLE_KEY } },
-  });
-}
+const openai = (door: Door, gatewayKey: string, providerKey?: string | null) =>
+  openaiClient(gw.urls[door], gatewayKey, providerKey);
+const anthropic = (door: Door, gatewayKey: string) => anthropicClient(gw.urls[door], gatewayKey);
+const gemini = (door: Door, gatewayKey: string) => geminiClient(gw.urls[door], gatewayKey);
 
 async function readEvents(keyId: string): Promise<UsageEvent[]> {
   const db = await getDb();
