@@ -10,9 +10,8 @@ export function KeysTableSkeleton({ rows = 3 }: { rows?: number }) {
         <tr>
           <TH>Name</TH>
           <TH>Key</TH>
-          <TH>Environment</TH>
-          <TH className="hidden md:table-cell">Created</TH>
           <TH>Last used</TH>
+          <TH>7-day usage</TH>
           <TH className="hidden sm:table-cell">Status</TH>
           <TH>
             <span className="sr-only">Actions</span>
@@ -24,18 +23,21 @@ export function KeysTableSkeleton({ rows = 3 }: { rows?: number }) {
           <TR key={i}>
             <TD>
               <Skeleton className="h-4 w-32" />
+              <span className="mt-1 hidden sm:block">
+                <Skeleton className="h-3 w-24" />
+              </span>
             </TD>
             <TD>
-              <Skeleton className="h-4 w-28" />
-            </TD>
-            <TD>
-              <Skeleton className="h-5 w-10 rounded-full" />
-            </TD>
-            <TD className="hidden md:table-cell">
-              <Skeleton className="h-4 w-24" />
+              <span className="flex items-center gap-2">
+                <Skeleton className="h-4 w-28" />
+                <Skeleton className="h-5 w-10 rounded-full" />
+              </span>
             </TD>
             <TD>
               <Skeleton className="h-4 w-20" />
+            </TD>
+            <TD>
+              <Skeleton className="h-5 w-28" />
             </TD>
             <TD className="hidden sm:table-cell">
               <Skeleton className="h-5 w-16 rounded-full" />

@@ -207,3 +207,38 @@ export async function keyActivity(ownerId: string, keyId: string, now: Date): Pr
     baseline: { requests: row.baseRequests, errors: row.baseErrors, hours },
   };
 }
+
+export interface UsageHourRow extends UsageSums {
+  /** The UTC hour the row covers, "YYYY-MM-DDTHH:00:00Z". */
+  hour: string;
+  keyId?: string;
+  keyName?: string | null;
+}
+
+/**
+ * Sums per UTC hour (and per key when asked), for the dashboard's last-24-hours view, where
+ * a day is too coarse. Read from the raw events: the daily rollups have no hours.
+ */
+export async function usageByHour({ filter, byKey = false }: { filter: UsageFilter; byKey?: boolean }): Promise<UsageHourRow[]> {
+  if (filter.range.kind !== "instants") throw new Error("usageByHour needs a range of instants, not whole days.");
+  const db = await getDb();
+  const s = source(filter);
+  const hour = sql`to_char(date_trunc('hour', ${usageEvents.ts} at time zone 'UTC'), 'YYYY-MM-DD"T"HH24":00:00Z"')`;
+  const fields: Record<string, SQL | SQL.Aliased> = { ...s.sums, hour };
+  const grouped = [hour];
+  if (byKey) {
+    fields.keyId = s.dims.key;
+    grouped.push(s.dims.key);
+  }
+  const rows = (await db
+    .select(fields)
+    .from(s.table)
+    .where(s.where)
+    .groupBy(...grouped)
+    .orderBy(...grouped)) as unknown as UsageHourRow[];
+  if (byKey && rows.length > 0) {
+    const names = await keyNames(filter.ownerId, [...new Set(rows.map((r) => r.keyId!))]);
+    for (const r of rows) r.keyName = names.get(r.keyId!) ?? null;
+  }
+  return rows;
+}

@@ -1,86 +1,153 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
-import Link from "next/link";
 import { CreateKeyButton } from "@/components/keys/create-key-button";
 import { KeyDialogsProvider } from "@/components/keys/key-dialogs";
-import { Card, CardHeader } from "@/components/ui/card";
-import { CodeBlock } from "@/components/ui/code-block";
-import { DateTime } from "@/components/ui/date-time";
 import { PageHeader } from "@/components/ui/page-header";
+import { ChartCard } from "@/components/usage/chart-card";
+import { costHeadline, formatCompact, formatInteger, formatPercent, plural } from "@/components/usage/format";
+import { ModelBreakdown } from "@/components/usage/model-breakdown";
+import { UnpricedNotice } from "@/components/usage/notices";
+import { KeyStackedChart, RequestsChart } from "@/components/usage/usage-charts";
+import { UsageFilters } from "@/components/usage/usage-filters";
 import { listKeys } from "@/db/queries/keys";
 import { pageOwner } from "@/lib/auth/page-owner";
-import { isLoopbackName } from "@/lib/auth/local-guard";
 import { serializeKey } from "@/lib/keys/service";
-import { curlExample, OVERVIEW_DESCRIPTION, QuickstartIntro, QUICKSTART_TITLE, StatCard } from "./overview";
+import { loadOverview, parseDashboardParams, RANGE_LABELS, type ChartPoint } from "@/lib/usage/dashboard";
+import { OVERVIEW_DESCRIPTION, QuickstartCard, StatCard, UsageEmptyState } from "./overview";
+import { requestOrigin } from "./request-origin";
 
 export const metadata: Metadata = { title: "Overview" };
 
-/** The address people reach this dashboard at, which is also where their apps reach the gateway. */
-async function requestOrigin(): Promise<string> {
-  const h = await headers();
-  const host = h.get("x-forwarded-host")?.split(",")[0].trim() || h.get("host") || "localhost:3000";
-  const proto = h.get("x-forwarded-proto")?.split(",")[0].trim() || (isLoopbackName(host) ? "http" : "https");
-  return `${proto}://${host}`;
+function busiest(points: ChartPoint[], value: (p: ChartPoint) => number): string {
+  const top = points.reduce<ChartPoint | null>((best, p) => (value(p) > (best ? value(best) : 0) ? p : best), null);
+  return top ? ` Busiest: ${top.title}.` : "";
 }
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { ownerId } = await pageOwner();
-  const keys = (await listKeys({ ownerId })).map(serializeKey).filter((k) => k.status === "active");
-  const live = keys.filter((k) => k.environment === "live").length;
-  const lastUsed = keys
-    .map((k) => k.last_used_at)
-    .filter((d): d is string => d !== null)
-    .sort()
-    .at(-1);
+  const params = parseDashboardParams(await searchParams);
+  const records = await listKeys({ ownerId, includeRevoked: true });
+  const active = records.map(serializeKey).filter((k) => k.status === "active");
+  const live = active.filter((k) => k.environment === "live").length;
+  const data = await loadOverview({ ownerId, params, keys: records });
   const origin = await requestOrigin();
+
+  const { totals, points, params: shown } = data;
+  const rangeLabel = RANGE_LABELS[shown.range].long;
+  const per = shown.range === "24h" ? "hour" : "day";
+  const tokens = totals.inputTokens + totals.outputTokens;
 
   return (
     <KeyDialogsProvider>
       <PageHeader title="Overview" description={OVERVIEW_DESCRIPTION} action={<CreateKeyButton />} />
 
-      <section aria-label="Summary" className="mt-6 grid gap-4 sm:grid-cols-3">
+      <div className="mt-6">
+        <UsageFilters data={data} />
+      </div>
+      {shown.env === "test" && (
+        <p className="mt-3 text-sm text-amber-800">
+          Showing <strong className="font-semibold">test keys</strong>: answered by the built-in simulator, never sent to a
+          provider or billed. Live usage is counted apart.
+        </p>
+      )}
+
+      {totals.unpricedRequests > 0 && (
+        <div className="mt-4">
+          <UnpricedNotice requests={totals.unpricedRequests} models={data.unpricedModels} />
+        </div>
+      )}
+
+      <section aria-label="Summary" className="mt-6 grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
+        <StatCard
+          label="Requests"
+          value={formatInteger(totals.requests)}
+          detail={
+            <span className="truncate">
+              {data.selectedKey ? data.selectedKey.name : `${shown.env === "test" ? "Test" : "Live"} keys`}, {rangeLabel}
+            </span>
+          }
+        />
+        <StatCard
+          label="Tokens"
+          value={formatCompact(tokens)}
+          detail={`${formatCompact(totals.inputTokens)} in · ${formatCompact(totals.outputTokens)} out`}
+        />
+        <StatCard
+          label="Cost"
+          value={costHeadline(totals)}
+          detail={
+            totals.unpricedRequests > 0 ? (
+              <span className="text-amber-800">+ {plural(totals.unpricedRequests, "request")} with unknown cost</span>
+            ) : (
+              "USD at list prices"
+            )
+          }
+        />
+        <StatCard
+          label="Error rate"
+          value={totals.requests > 0 ? formatPercent(totals.errors / totals.requests) : "–"}
+          detail={`${plural(totals.errors, "failed request")}`}
+        />
         <StatCard
           label="Active keys"
-          value={keys.length}
-          detail={keys.length ? `${live} live · ${keys.length - live} test` : "None yet"}
-        />
-        <StatCard
-          label="Last request"
-          value={lastUsed ? <DateTime iso={lastUsed} /> : "Never"}
-          detail={lastUsed ? <DateTime iso={lastUsed} withTime /> : "No key has been used yet"}
-        />
-        <StatCard
-          label="Keys"
-          value={
-            <Link
-              href="/dashboard/keys"
-              className="text-base font-medium text-zinc-900 underline underline-offset-4 hover:text-zinc-600 focus-visible:outline-2 focus-visible:outline-zinc-900"
-            >
-              Manage API keys →
-            </Link>
-          }
-          detail="Create, rename and revoke"
+          value={active.length}
+          detail={active.length ? `${live} live · ${active.length - live} test` : "None yet"}
         />
       </section>
 
-      {/* Usage charts (per key, per model, per day) go here, between the summary and the quickstart. */}
+      {totals.requests === 0 ? (
+        <UsageEmptyState
+          origin={origin}
+          params={shown}
+          rangeLabel={rangeLabel}
+          keyName={data.selectedKey?.name ?? null}
+          hasKeys={active.length > 0}
+        />
+      ) : (
+        <>
+          <div className="mt-6 grid gap-6 lg:grid-cols-2">
+            <ChartCard
+              id="tokens-chart"
+              title={`Tokens per ${per}`}
+              description="Input and output tokens, stacked by key."
+              summary={`${formatInteger(tokens)} tokens in the ${rangeLabel}.${busiest(points, (p) => p.inputTokens + p.outputTokens)}`}
+            >
+              <KeyStackedChart points={points} series={data.series} metric="tokens" />
+            </ChartCard>
+            <ChartCard
+              id="cost-chart"
+              title={`Cost per ${per}`}
+              description={
+                totals.unpricedRequests > 0
+                  ? "USD at list prices, stacked by key. Requests with unknown cost are left out."
+                  : "USD at list prices, stacked by key."
+              }
+              summary={`Cost in the ${rangeLabel}, by key.${busiest(points, (p) => p.costUsd)}`}
+            >
+              <KeyStackedChart points={points} series={data.series} metric="cost" />
+            </ChartCard>
+            <div className="lg:col-span-2">
+              <ChartCard
+                id="requests-chart"
+                title={`Requests per ${per}`}
+                description="Failed requests (HTTP 4xx and 5xx) in red; the line is the error rate."
+                summary={`${formatInteger(totals.requests)} requests, ${formatInteger(totals.errors)} failed.${busiest(points, (p) => p.requests)}`}
+              >
+                <RequestsChart points={points} />
+              </ChartCard>
+            </div>
+          </div>
 
-      <Card className="mt-6">
-        <CardHeader title={QUICKSTART_TITLE} description={<QuickstartIntro />} />
-        <div className="space-y-4 px-5 py-5">
-          <CodeBlock label="curl" code={curlExample(origin)} />
-          <p className="text-sm text-zinc-600">
-            {keys.length === 0 ? (
-              <>You need a gateway key first. Create one, then replace </>
-            ) : (
-              <>Replace </>
-            )}
-            <code className="font-mono text-[13px] text-zinc-800">ne_live_…</code> with your gateway key and{" "}
-            <code className="font-mono text-[13px] text-zinc-800">sk-…</code> with your OpenAI key. Official SDKs work
-            too: set their base URL to <code className="font-mono text-[13px] text-zinc-800">{origin}/v1/openai</code>.
-          </p>
-        </div>
-      </Card>
+          <section aria-labelledby="models-title" className="mt-8">
+            <h2 id="models-title" className="text-base font-semibold text-zinc-900">
+              Usage by model
+            </h2>
+            <p className="mt-1 mb-3 text-sm text-zinc-500">Every model called in the {rangeLabel}, most tokens first.</p>
+            <ModelBreakdown models={data.models} />
+          </section>
+
+          <QuickstartCard origin={origin} hasKeys={active.length > 0} />
+        </>
+      )}
     </KeyDialogsProvider>
   );
 }

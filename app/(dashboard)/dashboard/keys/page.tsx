@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { listKeys } from "@/db/queries/keys";
 import { pageOwner } from "@/lib/auth/page-owner";
 import { serializeKey } from "@/lib/keys/service";
+import { loadWeeklyUsage } from "@/lib/usage/dashboard";
 import { KeysPageDescription } from "./page-description";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -16,12 +17,13 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
   const showRevoked = (await searchParams).revoked === "1";
   const { ownerId } = await pageOwner();
   const keys = (await listKeys({ ownerId, includeRevoked: showRevoked })).map(serializeKey);
+  const usage = keys.length > 0 ? await loadWeeklyUsage({ ownerId }) : {};
   const active = keys.filter((k) => k.status === "active").length;
 
   return (
     <KeyDialogsProvider>
       <PageHeader title="API keys" description={<KeysPageDescription />} action={<CreateKeyButton />} />
-      <div className="mt-6">{keys.length > 0 ? <KeysTable keys={keys} /> : <KeysEmptyState />}</div>
+      <div className="mt-6">{keys.length > 0 ? <KeysTable keys={keys} usage={usage} /> : <KeysEmptyState />}</div>
       <div className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-zinc-500">
         <p>
           {active === 1 ? "1 active key" : `${active} active keys`}
