@@ -44,25 +44,26 @@ export interface UsageGroupRow extends UsageSums {
 
 const asNumber = (v: unknown) => Number(v ?? 0);
 
+/** The filters both tables share: they name their columns alike. */
+function common(t: typeof usageDaily | typeof usageEvents, f: UsageFilter) {
+  return [
+    eq(t.ownerId, f.ownerId),
+    f.keyId ? eq(t.keyId, f.keyId) : undefined,
+    f.provider ? eq(t.provider, f.provider) : undefined,
+    f.model ? eq(t.model, f.model) : undefined,
+    f.environment ? eq(t.environment, f.environment) : undefined,
+  ];
+}
+
+function dimensions(t: typeof usageDaily | typeof usageEvents, day: SQL): Record<UsageDimension, SQL> {
+  return { day, key: sql`${t.keyId}`, provider: sql`${t.provider}`, model: sql`${t.model}`, environment: sql`${t.environment}` };
+}
+
 function source(f: UsageFilter) {
   if (f.range.kind === "days") {
     const t = usageDaily;
-    const where = and(
-      eq(t.ownerId, f.ownerId),
-      gte(t.day, f.range.from),
-      lte(t.day, f.range.to),
-      f.keyId ? eq(t.keyId, f.keyId) : undefined,
-      f.provider ? eq(t.provider, f.provider) : undefined,
-      f.model ? eq(t.model, f.model) : undefined,
-      f.environment ? eq(t.environment, f.environment) : undefined,
-    );
-    const dims: Record<UsageDimension, SQL> = {
-      day: sql`${t.day}::text`,
-      key: sql`${t.keyId}`,
-      provider: sql`${t.provider}`,
-      model: sql`${t.model}`,
-      environment: sql`${t.environment}`,
-    };
+    const where = and(...common(t, f), gte(t.day, f.range.from), lte(t.day, f.range.to));
+    const dims = dimensions(t, sql`${t.day}::text`);
     const sums = {
       requests: sql`sum(${t.requests})::float8`.mapWith(asNumber),
       errors: sql`sum(${t.errors})::float8`.mapWith(asNumber),
@@ -72,25 +73,11 @@ function source(f: UsageFilter) {
       costUsd: sql`coalesce(sum(${t.costUsd}), 0)::float8`.mapWith(asNumber),
       unpricedRequests: sql`sum(${t.unpricedRequests})::float8`.mapWith(asNumber),
     };
-    return { table: t, keyCol: t.keyId, where, dims, sums };
+    return { table: t, where, dims, sums };
   }
   const t = usageEvents;
-  const where = and(
-    eq(t.ownerId, f.ownerId),
-    gte(t.ts, f.range.from),
-    lt(t.ts, f.range.to),
-    f.keyId ? eq(t.keyId, f.keyId) : undefined,
-    f.provider ? eq(t.provider, f.provider) : undefined,
-    f.model ? eq(t.model, f.model) : undefined,
-    f.environment ? eq(t.environment, f.environment) : undefined,
-  );
-  const dims: Record<UsageDimension, SQL> = {
-    day: sql`((${t.ts} at time zone 'UTC')::date)::text`,
-    key: sql`${t.keyId}`,
-    provider: sql`${t.provider}`,
-    model: sql`${t.model}`,
-    environment: sql`${t.environment}`,
-  };
+  const where = and(...common(t, f), gte(t.ts, f.range.from), lt(t.ts, f.range.to));
+  const dims = dimensions(t, sql`((${t.ts} at time zone 'UTC')::date)::text`);
   const sums = {
     requests: sql`count(*)::float8`.mapWith(asNumber),
     errors: sql`(count(*) filter (where ${t.status} >= 400))::float8`.mapWith(asNumber),
@@ -100,7 +87,7 @@ function source(f: UsageFilter) {
     costUsd: sql`coalesce(sum(${t.costUsd}), 0)::float8`.mapWith(asNumber),
     unpricedRequests: sql`(count(*) filter (where ${t.costUsd} is null))::float8`.mapWith(asNumber),
   };
-  return { table: t, keyCol: t.keyId, where, dims, sums };
+  return { table: t, where, dims, sums };
 }
 
 /** Sums grouped by the given dimensions (none: one row of totals), ordered by them. */
