@@ -1,6 +1,8 @@
 import { afterAll, beforeAll } from "vitest";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
+import type { Caller } from "@/lib/auth/caller";
+import { PERMISSIONS } from "@/lib/auth/permissions";
 import { resetEnv } from "@/lib/env";
 
 /** Migrates the test database (PGlite in memory, or DATABASE_URL) once per file. */
@@ -15,4 +17,9 @@ export function useDatabase(): void {
 /** A fresh owner per test keeps tests independent on a shared Postgres database. */
 export function uniqueOwner(label = "owner"): string {
   return `${label}_${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/** A signed-in owner holding every permission, for creating keys directly in tests. */
+export function testCaller(ownerId = uniqueOwner()): Caller {
+  return { ownerId, actorId: "user_test", via: "session", permissions: [...PERMISSIONS], ambient: false };
 }

@@ -6,7 +6,7 @@ import type { Caller } from "@/lib/auth/caller";
 import { handleNodeRequest } from "@/lib/gateway/node";
 import { createKey } from "@/lib/keys/service";
 import { startMockProvider, type MockProvider } from "./mock-provider";
-import { uniqueOwner } from "./db";
+import { testCaller } from "./db";
 
 // Both doors to the gateway core, each on a real loopback HTTP server, in front of
 // the mock provider: "node" is what `npm start` runs (server.ts), "web" calls the Next
@@ -61,13 +61,7 @@ export async function startGateway(): Promise<Gateway> {
   const node = createServer((req, res) => void handleNodeRequest(req, res));
   const web = createServer((req, res) => void viaRouteHandler(req, res));
   const urls = { node: await listen(node), web: await listen(web) };
-  const caller = (): Caller => ({
-    ownerId: uniqueOwner(),
-    actorId: "user_test",
-    via: "session",
-    permissions: ["proxy", "keys:read", "keys:write", "usage:read"],
-    ambient: false,
-  });
+  const caller = () => testCaller();
   return {
     mock,
     urls,

@@ -1,23 +1,13 @@
 import { Skeleton } from "@/components/ui/skeleton";
-import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+import { TBody, TD, TR, Table } from "@/components/ui/table";
+import { KeysTableHead } from "./keys-table";
 
 /** The keys table while it loads: same columns, row height and widths as <KeysTable>. */
 export function KeysTableSkeleton({ rows = 3 }: { rows?: number }) {
   return (
     <Table className="sm:min-w-[40rem]" aria-busy="true">
       <caption className="sr-only">Loading API keys…</caption>
-      <THead>
-        <tr>
-          <TH>Name</TH>
-          <TH>Key</TH>
-          <TH>Last used</TH>
-          <TH>7-day usage</TH>
-          <TH className="hidden sm:table-cell">Status</TH>
-          <TH>
-            <span className="sr-only">Actions</span>
-          </TH>
-        </tr>
-      </THead>
+      <KeysTableHead />
       <TBody>
         {Array.from({ length: rows }, (_, i) => (
           <TR key={i}>

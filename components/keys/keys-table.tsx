@@ -17,18 +17,7 @@ export function KeysTable({ keys, usage = {} }: { keys: KeyView[]; usage?: Recor
   return (
     <Table className="sm:min-w-[40rem]">
       <caption className="sr-only">API keys</caption>
-      <THead>
-        <tr>
-          <TH>Name</TH>
-          <TH>Key</TH>
-          <TH>Last used</TH>
-          <TH>7-day usage</TH>
-          <TH className="hidden sm:table-cell">Status</TH>
-          <TH>
-            <span className="sr-only">Actions</span>
-          </TH>
-        </tr>
-      </THead>
+      <KeysTableHead />
       <TBody>
         {keys.map((k) => (
           <TR key={k.id} data-key-id={k.id} className={cn(k.status !== "active" && "bg-zinc-50/60 text-zinc-500")}>
@@ -80,5 +69,23 @@ function WeeklyUsageCell({ usage }: { usage: WeeklyUsage | undefined }) {
         <span className="block text-xs text-zinc-500 tabular-nums">{formatCompact(usage.tokens)} tokens</span>
       </span>
     </span>
+  );
+}
+
+/** Shared with the loading skeleton, so the columns never jump when the data arrives. */
+export function KeysTableHead() {
+  return (
+    <THead>
+      <tr>
+        <TH>Name</TH>
+        <TH>Key</TH>
+        <TH>Last used</TH>
+        <TH>7-day usage</TH>
+        <TH className="hidden sm:table-cell">Status</TH>
+        <TH>
+          <span className="sr-only">Actions</span>
+        </TH>
+      </tr>
+    </THead>
   );
 }

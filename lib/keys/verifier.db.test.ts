@@ -3,21 +3,14 @@ import { eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { apiKeys } from "@/db/schema";
-import type { Caller } from "@/lib/auth/caller";
-import { uniqueOwner, useDatabase } from "@/testing/db";
+import { testCaller, useDatabase } from "@/testing/db";
 import { generateKey } from "./format";
 import { createKey, revokeOwnerKey } from "./service";
 import { clearVerifierCache, verifierStats, verifyKey } from "./verifier";
 
 useDatabase();
 
-const caller = (): Caller => ({
-  ownerId: uniqueOwner(),
-  actorId: "user_test",
-  via: "session",
-  permissions: ["proxy", "keys:read", "keys:write", "usage:read"],
-  ambient: false,
-});
+const caller = () => testCaller();
 
 beforeEach(() => clearVerifierCache());
 

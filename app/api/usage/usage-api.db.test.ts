@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { insertUsageBatch } from "@/db/queries/usage-write";
 import { usageDaily, usageEvents } from "@/db/schema";
-import type { Caller } from "@/lib/auth/caller";
 import { createKey } from "@/lib/keys/service";
 import type { UsageEvent } from "@/lib/usage/recorder";
 import { call } from "@/testing/api";
 import { enableTestClerk, type TestClerk } from "@/testing/clerk";
-import { uniqueOwner, useDatabase } from "@/testing/db";
+import { testCaller, uniqueOwner, useDatabase } from "@/testing/db";
 
 useDatabase();
 
@@ -20,13 +19,7 @@ afterAll(() => clerk.restore());
 
 const as = async (sub: string) => ({ authorization: `Bearer ${await clerk.sessionToken({ sub })}` });
 
-const owner = (ownerId: string): Caller => ({
-  ownerId,
-  actorId: ownerId,
-  via: "session",
-  permissions: ["proxy", "keys:read", "keys:write", "usage:read"],
-  ambient: false,
-});
+const owner = (ownerId: string) => testCaller(ownerId);
 
 function event(ownerId: string, keyId: string, over: Partial<UsageEvent> = {}): UsageEvent {
   return {
