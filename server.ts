@@ -56,6 +56,9 @@ async function main(): Promise<void> {
       });
       return;
     }
+    // The audit log records the client's address: a proxy in front reports it in
+    // X-Forwarded-For; without one, it is the socket's peer.
+    req.headers["x-forwarded-for"] ??= req.socket.remoteAddress;
     void handleNext(req, res);
   });
   server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout

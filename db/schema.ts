@@ -7,6 +7,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   numeric,
   pgTable,
   primaryKey,
@@ -34,6 +35,17 @@ export const apiKeys = pgTable(
     lastUsedAt: tstz("last_used_at"),
     revokedAt: tstz("revoked_at"),
     expiresAt: tstz("expires_at"),
+    // Policy: each limit and list is optional; null means "no limit" / "any".
+    requestsPerMinute: integer("requests_per_minute"),
+    tokensPerMinute: integer("tokens_per_minute"),
+    monthlyBudgetUsd: numeric("monthly_budget_usd", { precision: 14, scale: 4, mode: "number" }),
+    allowedProviders: text("allowed_providers").array(),
+    /** Exact model names, or prefixes ending in `*`. */
+    allowedModels: text("allowed_models").array(),
+    /** Set on a rolled key: its successor. */
+    replacedBy: text("replaced_by"),
+    /** Set on a key made by a roll: its predecessor. */
+    rolledFrom: text("rolled_from"),
   },
   (t) => [
     index("api_keys_owner_created_idx").on(t.ownerId, t.createdAt),
@@ -93,6 +105,23 @@ export const usageDaily = pgTable(
     primaryKey({ columns: [t.ownerId, t.day, t.keyId, t.provider, t.model] }),
     index("usage_daily_key_day_idx").on(t.keyId, t.day),
   ],
+);
+
+/** Who changed which key, when, how, and from where. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    ts: tstz("ts").notNull().defaultNow(),
+    ownerId: text("owner_id").notNull(),
+    actorId: text("actor_id").notNull(),
+    /** key.create, key.rename, key.update, key.revoke, key.roll */
+    action: text("action").notNull(),
+    keyId: text("key_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    ip: text("ip"),
+  },
+  (t) => [index("audit_events_owner_ts_idx").on(t.ownerId, t.ts), index("audit_events_key_ts_idx").on(t.keyId, t.ts)],
 );
 
 export type UsageEventRow = typeof usageEvents.$inferInsert;

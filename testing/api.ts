@@ -2,6 +2,8 @@ import * as keyRoute from "@/app/api/keys/[id]/route";
 import * as keysRoute from "@/app/api/keys/route";
 import * as healthRoute from "@/app/api/health/route";
 import * as usageRoute from "@/app/api/usage/route";
+import * as auditRoute from "@/app/api/audit/route";
+import * as rollRoute from "@/app/api/keys/[id]/roll/route";
 
 // Calls the management API's route handlers as Next does: a web Request in, a Response out.
 
@@ -24,14 +26,20 @@ export async function call(method: Method, path: string, opts: CallOptions = {})
   }
   const req = new Request(url, { method, headers, body });
   const m = /^\/api\/keys(?:\/([^/]+))?$/.exec(url.pathname);
+  const roll = /^\/api\/keys\/([^/]+)\/roll$/.exec(url.pathname);
   let res: Response;
-  if (m?.[1]) {
+  if (roll) {
+    const handler = (rollRoute as Record<string, unknown>)[method] as Handler;
+    res = await handler(req, { params: Promise.resolve({ id: decodeURIComponent(roll[1]) }) });
+  } else if (m?.[1]) {
     const handler = (keyRoute as Record<string, unknown>)[method] as Handler;
     res = await handler(req, { params: Promise.resolve({ id: decodeURIComponent(m[1]) }) });
   } else if (m) {
     res = await ((keysRoute as Record<string, unknown>)[method] as Handler)(req);
   } else if (url.pathname === "/api/health") {
     res = await ((healthRoute as Record<string, unknown>)[method] as Handler)(req);
+  } else if (url.pathname === "/api/audit") {
+    res = await ((auditRoute as Record<string, unknown>)[method] as Handler)(req);
   } else if (url.pathname === "/api/usage") {
     res = await ((usageRoute as Record<string, unknown>)[method] as Handler)(req);
   } else {

@@ -15,6 +15,13 @@ const visible = {
   lastUsedAt: apiKeys.lastUsedAt,
   revokedAt: apiKeys.revokedAt,
   expiresAt: apiKeys.expiresAt,
+  requestsPerMinute: apiKeys.requestsPerMinute,
+  tokensPerMinute: apiKeys.tokensPerMinute,
+  monthlyBudgetUsd: apiKeys.monthlyBudgetUsd,
+  allowedProviders: apiKeys.allowedProviders,
+  allowedModels: apiKeys.allowedModels,
+  replacedBy: apiKeys.replacedBy,
+  rolledFrom: apiKeys.rolledFrom,
 };
 
 export type KeyRecord = Omit<ApiKeyRow, "keyHash">;
@@ -57,22 +64,77 @@ export async function getKeyForVerification({ id }: { id: string }): Promise<Api
   return row ?? null;
 }
 
-export async function renameKey({
+/** Name and policy columns the owner may change. */
+export type KeyChanges = Partial<
+  Pick<
+    NewApiKeyRow,
+    | "name"
+    | "permissions"
+    | "requestsPerMinute"
+    | "tokensPerMinute"
+    | "monthlyBudgetUsd"
+    | "allowedProviders"
+    | "allowedModels"
+    | "expiresAt"
+  >
+>;
+
+export async function updateKey({
   ownerId,
   id,
-  name,
+  changes,
 }: {
   ownerId: string;
   id: string;
-  name: string;
+  changes: KeyChanges;
 }): Promise<KeyRecord | null> {
   const db = await getDb();
   const [row] = await db
     .update(apiKeys)
-    .set({ name })
+    .set(changes)
     .where(and(eq(apiKeys.id, id), eq(apiKeys.ownerId, ownerId)))
     .returning(visible);
   return row ?? null;
+}
+
+/**
+ * A roll without a transaction (Neon's HTTP driver has none): the successor is inserted,
+ * then the old key is claimed by one conditional update (still live, not rolled yet), so of
+ * two concurrent rolls exactly one wins; the loser's successor, never shown, is deleted.
+ * The old key expires at `oldExpiresAt`, never later than it already would.
+ */
+export async function rollKey({
+  ownerId,
+  id,
+  successor,
+  oldExpiresAt,
+}: {
+  ownerId: string;
+  id: string;
+  successor: NewApiKeyRow;
+  oldExpiresAt: Date;
+}): Promise<{ old: KeyRecord; created: KeyRecord } | null> {
+  const db = await getDb();
+  const [created] = await db.insert(apiKeys).values(successor).returning(visible);
+  const at = sql`${oldExpiresAt.toISOString()}::timestamptz`;
+  const [old] = await db
+    .update(apiKeys)
+    .set({ replacedBy: successor.id, expiresAt: sql`least(coalesce(${apiKeys.expiresAt}, ${at}), ${at})` })
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        eq(apiKeys.ownerId, ownerId),
+        isNull(apiKeys.revokedAt),
+        isNull(apiKeys.replacedBy),
+        sql`(${apiKeys.expiresAt} is null or ${apiKeys.expiresAt} > now())`,
+      ),
+    )
+    .returning(visible);
+  if (!old) {
+    await db.delete(apiKeys).where(eq(apiKeys.id, successor.id));
+    return null;
+  }
+  return { old, created };
 }
 
 /** Marks the key revoked (keeping the row for history). Revoking twice keeps the first time. */

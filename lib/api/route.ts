@@ -1,4 +1,4 @@
-import { assertSameOrigin, authenticate, requirePermission, type Caller } from "@/lib/auth/caller";
+import { assertSameOrigin, authenticate, clientIp, requirePermission, type Caller } from "@/lib/auth/caller";
 import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
@@ -22,7 +22,7 @@ export function apiRoute<P = Record<string, never>>(
   return async (req: Request, ctx?: NextContext<P>): Promise<Response> => {
     try {
       assertLocalHost(getEnv(), req.headers.get("host"));
-      const caller = await authenticate(req);
+      const caller = { ...(await authenticate(req)), ip: clientIp(req) };
       assertSameOrigin(req, caller);
       if (options.permission) requirePermission(caller, options.permission);
       const params = (ctx ? await ctx.params : {}) as P;

@@ -19,6 +19,14 @@ export interface Caller {
   permissions: readonly Permission[];
   /** The browser sends these credentials by itself (cookie, local mode): guard against CSRF. */
   ambient: boolean;
+  /** The client's address as the proxy in front of us reports it, for the audit log. */
+  ip?: string | null;
+}
+
+/** First X-Forwarded-For hop, else X-Real-IP. Only as trustworthy as the proxy in front. */
+export function clientIp(req: Request): string | null {
+  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || req.headers.get("x-real-ip") || null;
 }
 
 const everything: readonly Permission[] = PERMISSIONS;

@@ -4,6 +4,7 @@ import type { ApiKeyRow } from "@/db/schema";
 import { getEnv } from "@/lib/env";
 import { parseKey, type KeyEnvironment } from "./format";
 import { compareKey } from "./hash";
+import { policyOf, type KeyPolicy } from "./policy";
 
 // bcrypt costs ~100 ms of CPU, so it must never sit on the per-request path.
 // Verified keys (and failures) are cached by a SHA-256 digest of the full key for
@@ -18,6 +19,7 @@ export interface VerifiedKey {
   environment: KeyEnvironment;
   permissions: string[];
   expiresAt: number | null;
+  policy: KeyPolicy;
 }
 
 export type Verification =
@@ -37,6 +39,8 @@ interface State {
   inflight: Map<string, Promise<Verification>>;
   lookups: number;
   bcryptCompares: number;
+  /** Tells the other instances (lib/policy/broadcast.ts, with Redis). */
+  broadcast: ((id: string) => void) | null;
 }
 
 // Shared on globalThis: server.ts and Next's bundled handlers run in one process
@@ -48,6 +52,7 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   inflight: new Map(),
   lookups: 0,
   bcryptCompares: 0,
+  broadcast: null,
 });
 
 function digestOf(key: string): string {
@@ -62,6 +67,7 @@ function toVerified(row: Omit<ApiKeyRow, "keyHash">): VerifiedKey {
     environment: row.environment,
     permissions: row.permissions,
     expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+    policy: policyOf(row),
   };
 }
 
@@ -132,6 +138,16 @@ export function forgetKey(id: string): void {
   if (!digests) return;
   for (const d of digests) state.entries.delete(d);
   state.digestsById.delete(id);
+}
+
+/** A key was revoked, rolled or re-configured: forget it here and on every other instance. */
+export function keyChanged(id: string): void {
+  forgetKey(id);
+  state.broadcast?.(id);
+}
+
+export function setKeyChangeBroadcast(fn: ((id: string) => void) | null): void {
+  state.broadcast = fn;
 }
 
 /** Counters for tests and the health page: database lookups and bcrypt comparisons so far. */

@@ -1,6 +1,6 @@
 import { readJson } from "@/lib/api/body";
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
-import { getOwnerKey, renameOwnerKey, revokeOwnerKey, updateKeyInput } from "@/lib/keys/service";
+import { getOwnerKey, revokeOwnerKey, updateKeyInput, updateOwnerKey } from "@/lib/keys/service";
 
 export const dynamic = "force-dynamic";
 
@@ -11,7 +11,7 @@ export const GET = apiRoute<Params>({ permission: "keys:read" }, async ({ caller
 );
 
 export const PATCH = apiRoute<Params>({ permission: "keys:write" }, async ({ req, caller, params }) =>
-  Response.json(await renameOwnerKey(caller, params.id, await readJson(req, updateKeyInput))),
+  Response.json(await updateOwnerKey(caller, params.id, await readJson(req, updateKeyInput))),
 );
 
 export const DELETE = apiRoute<Params>({ permission: "keys:write" }, async ({ caller, params }) => {
