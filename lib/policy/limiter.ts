@@ -1,0 +1,235 @@
+// Per-key rate limits: requests per minute (rpm) and tokens per minute (tpm), each optional,
+// exact under concurrency on one instance (memory) or across many (Redis, REDIS_URL).
+//
+// API
+//   const limiter = createLimiter({ redisUrl, now?, keyPrefix?, log?, redisTimeoutMs?, probeIntervalMs? });
+//   const d = await limiter.acquire(keyId, { requestsPerMinute, tokensPerMinute }, estimatedTokens);
+//   set d.headers on the response (also on the 429);
+//   if (!d.allowed) → 429 with `Retry-After: d.retryAfterSeconds` (d.refusedBy says which limit;
+//                     d.tooLarge: the estimate alone exceeds tpm, retrying cannot help);
+//   else when the call is done → await limiter.settle(d.reservation, actualTokens) (0 refunds it;
+//        reservation is null when the key has no tpm, nothing to settle).
+//   limiter.status() for /api/health; await limiter.close() on shutdown.
+//   acquire/settle never throw because of Redis; a limit of null/undefined means none, 0 refuses all.
+//
+// Window: fixed 60 s windows, number = floor(now / 60 000), shared by all keys and instances.
+// One counter pair per key and window makes "20 simultaneous requests against 6 per minute let
+// exactly 6 through" exact (memory: a synchronous check-and-count; Redis: one Lua script).
+// Worst case at a boundary: rpm requests at 0:59.9 and rpm more at 1:00.0, i.e. 2 × rpm (and
+// 2 × tpm) inside a fraction of a second; over any 60 s span at most 2 × the limit. Each instance
+// numbers windows with its own clock (passed to the script, which lets tests drive windows), so
+// clock skew δ between instances can let extra requests through during δ around a boundary.
+//
+// Tokens: acquire() reserves the estimate (refused when used + reserved + estimate > tpm, when
+// nothing remains, or when the estimate alone exceeds tpm); settle() moves the count of the window
+// it was reserved in by (actual − estimate). So within one window the count can exceed tpm by at
+// most Σ max(0, actual − estimate) over the requests admitted in it that were still in flight when
+// it filled up: for a burst of concurrent streams, the sum of their underestimates. A stream that
+// finishes after its window ended is charged to that past window only (settling it is a no-op),
+// so the next window does not see it. Estimating prompt + max_tokens makes the overshoot ≤ 0.
+//
+// Redis: one hash per key and window ({r, t}), expiring after 2 windows. Redis errors (refused,
+// 200 ms timeout, not connected) answer that call from this instance's memory counters, log once
+// "rate limits are per-instance until Redis returns", and PING every second until it answers
+// (logged once). During an outage each of N instances admits the full limit: up to N × the limit.
+// A command that timed out may still run later on a stalled Redis, counting that request twice.
+import { MemoryCounters } from "./limiter-memory";
+import { RedisCounters } from "./limiter-redis";
+
+export const WINDOW_MS = 60_000;
+
+export type RefusedBy = "requests" | "tokens";
+
+export interface LimitSpec {
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
+}
+
+/** Tokens reserved by an admitted request; hand it back to settle(). */
+export interface Reservation {
+  readonly keyId: string;
+  /** The window (floor(now / 60 000)) whose count holds the reservation. */
+  readonly window: number;
+  readonly estimatedTokens: number;
+  /** Where it was counted: a Redis reservation is settled in Redis, a memory one in memory. */
+  readonly backend: "redis" | "memory";
+}
+
+export interface LimitDecision {
+  allowed: boolean;
+  /** Which limit refused (undefined when allowed). */
+  refusedBy?: RefusedBy;
+  /** Refused because the estimate alone exceeds the key's tpm: no wait will help. */
+  tooLarge?: boolean;
+  /** When refused: whole seconds until the window resets, >= 1. */
+  retryAfterSeconds?: number;
+  /**
+   * OpenAI's names, for every response of a limited key (allowed or not), one trio per limit set:
+   * x-ratelimit-{limit,remaining,reset}-{requests,tokens}; reset like OpenAI: "850ms", "12s", "1m0s".
+   */
+  headers: Record<string, string>;
+  /** Null when refused or when the key has no token limit. */
+  reservation: Reservation | null;
+}
+
+export interface LimiterStatus {
+  backend: "redis" | "memory";
+  redisConfigured: boolean;
+  redisHealthy: boolean;
+  /** "memory", "redis", "redis (connecting)", "memory (redis unavailable)" or "closed". */
+  detail?: string;
+}
+
+export interface Limiter {
+  /** Counts one request and reserves `estimatedTokens` against the tpm window. Refusals consume nothing. */
+  acquire(keyId: string, spec: LimitSpec, estimatedTokens: number): Promise<LimitDecision>;
+  /** Replaces the reservation with the tokens actually used (more or less than estimated). Once per reservation. */
+  settle(reservation: Reservation, actualTokens: number): Promise<void>;
+  status(): LimiterStatus;
+  /** Stops the Redis probe and closes the connection; later calls are answered from memory. */
+  close(): Promise<void>;
+}
+
+export interface LimiterOptions {
+  /** Shared counters when set; per-instance memory otherwise. */
+  redisUrl?: string;
+  /** Milliseconds since the epoch (tests inject a clock). */
+  now?: () => number;
+  /** Prefix of the Redis keys; default "ne:rl:". */
+  keyPrefix?: string;
+  /** Outage and recovery messages; default console.warn. */
+  log?: (msg: string) => void;
+  /** Longest a call waits on Redis before answering from memory; default 200 ms. */
+  redisTimeoutMs?: number;
+  /** How often an unhealthy limiter PINGs Redis; default 1000 ms. */
+  probeIntervalMs?: number;
+}
+
+/** @internal what a backend answers for one check-and-count. */
+export interface TakeResult {
+  allowed: boolean;
+  refusedBy?: RefusedBy;
+  /** The window's counts after this request (when allowed) or as they stand (when refused). */
+  requests: number;
+  tokens: number;
+  backend: "redis" | "memory";
+}
+
+export function createLimiter(opts: LimiterOptions = {}): Limiter {
+  const now = opts.now ?? Date.now;
+  const log = opts.log ?? ((msg: string) => console.warn(`[neuronedge] ${msg}`));
+  const memory = new MemoryCounters();
+  const redis = opts.redisUrl
+    ? new RedisCounters({
+        url: opts.redisUrl,
+        keyPrefix: opts.keyPrefix ?? "ne:rl:",
+        windowMs: WINDOW_MS,
+        memory,
+        log,
+        timeoutMs: opts.redisTimeoutMs ?? 200,
+        probeIntervalMs: opts.probeIntervalMs ?? 1_000,
+      })
+    : null;
+  // Identity, not a field: a reservation cannot be marked settled by the caller, or settled twice.
+  const settled = new WeakSet<Reservation>();
+  let closed = false;
+
+  return {
+    async acquire(keyId, spec, estimatedTokens) {
+      const rpm = limitOf(spec.requestsPerMinute);
+      const tpm = limitOf(spec.tokensPerMinute);
+      if (rpm === null && tpm === null) return { allowed: true, headers: {}, reservation: null };
+      const at = now();
+      const window = Math.floor(at / WINDOW_MS);
+      const estimate = tpm === null ? 0 : tokensOf(estimatedTokens);
+      const taken = redis
+        ? await redis.take(keyId, window, rpm, tpm, estimate)
+        : memory.take(keyId, window, rpm, tpm, estimate);
+      const resetMs = (window + 1) * WINDOW_MS - at;
+      const headers = rateLimitHeaders(rpm, tpm, taken, resetMs);
+      if (!taken.allowed) {
+        return {
+          allowed: false,
+          refusedBy: taken.refusedBy,
+          ...(tpm !== null && estimate > tpm ? { tooLarge: true } : {}),
+          retryAfterSeconds: Math.max(1, Math.ceil(resetMs / 1000)),
+          headers,
+          reservation: null,
+        };
+      }
+      const reservation: Reservation | null =
+        tpm === null ? null : { keyId, window, estimatedTokens: estimate, backend: taken.backend };
+      return { allowed: true, headers, reservation };
+    },
+
+    async settle(reservation, actualTokens) {
+      if (settled.has(reservation)) return;
+      settled.add(reservation);
+      const delta = tokensOf(actualTokens) - reservation.estimatedTokens;
+      // Once its window is over, no decision can see the count again: nothing worth a round trip.
+      if (delta === 0 || Math.floor(now() / WINDOW_MS) !== reservation.window) return;
+      if (reservation.backend === "redis" && redis) await redis.adjust(reservation.keyId, reservation.window, delta);
+      else memory.adjust(reservation.keyId, reservation.window, delta);
+    },
+
+    status() {
+      if (!redis) return { backend: "memory", redisConfigured: false, redisHealthy: false, detail: closed ? "closed" : "memory" };
+      const { healthy, mode } = redis.status();
+      const detail = {
+        up: "redis",
+        connecting: "redis (connecting)",
+        down: "memory (redis unavailable)",
+        closed: "closed",
+      }[mode];
+      return { backend: mode === "up" || mode === "connecting" ? "redis" : "memory", redisConfigured: true, redisHealthy: healthy, detail };
+    },
+
+    async close() {
+      closed = true;
+      memory.clear();
+      await redis?.close();
+    },
+  };
+}
+
+/** null/undefined/NaN/±Infinity: no limit; otherwise a whole number >= 0 (0 refuses everything). */
+function limitOf(value: number | null | undefined): number | null {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  return Math.max(0, Math.floor(value));
+}
+
+/** Token counts are whole and >= 0; anything unusable counts as 0. */
+function tokensOf(value: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.ceil(value) : 0;
+}
+
+function rateLimitHeaders(
+  rpm: number | null,
+  tpm: number | null,
+  counts: { requests: number; tokens: number },
+  resetMs: number,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const reset = formatResetDuration(resetMs);
+  if (rpm !== null) {
+    headers["x-ratelimit-limit-requests"] = String(rpm);
+    headers["x-ratelimit-remaining-requests"] = String(Math.max(0, rpm - counts.requests));
+    headers["x-ratelimit-reset-requests"] = reset;
+  }
+  if (tpm !== null) {
+    headers["x-ratelimit-limit-tokens"] = String(tpm);
+    headers["x-ratelimit-remaining-tokens"] = String(Math.max(0, tpm - counts.tokens));
+    headers["x-ratelimit-reset-tokens"] = reset;
+  }
+  return headers;
+}
+
+/** A duration as OpenAI writes it (Go's format): "850ms", "12s", "12.5s", "1m0s", "0s". */
+export function formatResetDuration(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms));
+  if (total === 0) return "0s";
+  if (total < 1000) return `${total}ms`;
+  const minutes = Math.floor(total / 60_000);
+  const seconds = `${Number(((total % 60_000) / 1000).toFixed(3))}s`;
+  return minutes > 0 ? `${minutes}m${seconds}` : seconds;
+}
