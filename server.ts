@@ -9,6 +9,7 @@ import { getEnv } from "@/lib/env";
 import { handleNodeRequest } from "@/lib/gateway/node";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { flushUsage } from "@/lib/usage/recorder";
+import { closePolicyRuntime, policyRuntime } from "@/lib/policy/runtime";
 import { toAppError } from "@/lib/errors";
 
 // `npm start` runs this: one Node server in front of Next. The gateway core answers
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     throw new Error(`Could not migrate the database (${describeDatabase()}): ${(err as Error).message}`);
   }
 
+  policyRuntime();
   const app = next({ dev, hostname: env.host, port: env.PORT, dir: process.cwd() });
   await app.prepare();
   const handleNext = app.getRequestHandler();
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     force.unref();
     await new Promise((r) => server.once("close", r));
-    await Promise.allSettled([flushUsage(), closeUpstreamPools()]);
+    await Promise.allSettled([flushUsage(), closeUpstreamPools(), closePolicyRuntime()]);
     await closeDb();
     process.exit(0);
   };

@@ -1,5 +1,6 @@
 import { pingDatabase } from "@/db/queries/health";
 import { getEnv } from "@/lib/env";
+import { policyRuntime } from "@/lib/policy/runtime";
 
 // Unauthenticated on purpose (load balancers call it), so it says nothing secret.
 export async function checkHealth() {
@@ -14,10 +15,21 @@ export async function checkHealth() {
   } catch {
     database = "unreachable";
   }
+  const limits = policyRuntime().limiter.status();
+  const redis = !limits.redisConfigured
+    ? "not configured"
+    : limits.redisHealthy
+      ? "ok"
+      : limits.detail === "redis (connecting)"
+        ? "connecting"
+        : "unavailable";
   return {
-    status: database === "ok" ? ("ok" as const) : ("degraded" as const),
+    // Redis away is degraded, not down: the gateway serves on with per-instance limits.
+    status: database === "ok" && redis !== "unavailable" ? ("ok" as const) : ("degraded" as const),
     database,
     database_latency_ms: Math.round((performance.now() - started) * 10) / 10,
     mode: env.clerkEnabled ? "clerk" : "local",
+    redis,
+    rate_limits: limits.backend === "redis" ? "shared" : "per-instance",
   };
 }

@@ -4,6 +4,7 @@ import { migrateDatabase } from "@/db/migrate";
 import type { Caller } from "@/lib/auth/caller";
 import { PERMISSIONS } from "@/lib/auth/permissions";
 import { resetEnv } from "@/lib/env";
+import { closePolicyRuntime } from "@/lib/policy/runtime";
 
 /** Migrates the test database (PGlite in memory, or DATABASE_URL) once per file. */
 export function useDatabase(): void {
@@ -11,7 +12,10 @@ export function useDatabase(): void {
     resetEnv();
     await migrateDatabase();
   });
-  afterAll(() => closeDb());
+  afterAll(async () => {
+    await closePolicyRuntime();
+    await closeDb();
+  });
 }
 
 /** A fresh owner per test keeps tests independent on a shared Postgres database. */

@@ -229,3 +229,13 @@ export async function usageByHour({ filter, byKey = false }: { filter: UsageFilt
   }
   return rows;
 }
+
+/** A key's spend since the start of a UTC month, from the rollups. */
+export async function keySpendSince(keyId: string, monthStart: string): Promise<number> {
+  const db = await getDb();
+  const [row] = await db
+    .select({ spent: sql`coalesce(sum(${usageDaily.costUsd}), 0)::float8`.mapWith(asNumber) })
+    .from(usageDaily)
+    .where(and(eq(usageDaily.keyId, keyId), gte(usageDaily.day, monthStart)));
+  return row?.spent ?? 0;
+}

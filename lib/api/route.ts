@@ -3,6 +3,7 @@ import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";
+import { policyRuntime } from "@/lib/policy/runtime";
 
 // The wrapper every management route goes through: host guard → who is calling →
 // CSRF check → permission → handler, with every failure in one JSON error shape.
@@ -21,6 +22,7 @@ export function apiRoute<P = Record<string, never>>(
 ) {
   return async (req: Request, ctx?: NextContext<P>): Promise<Response> => {
     try {
+      policyRuntime(); // key changes made here must reach the other instances
       assertLocalHost(getEnv(), req.headers.get("host"));
       const caller = { ...(await authenticate(req)), ip: clientIp(req) };
       assertSameOrigin(req, caller);

@@ -11,6 +11,8 @@ import type { GatewayRequest, GatewayResponse, HeaderSource } from "./types";
 import { callUpstream } from "./upstream";
 import { upstreamUrl } from "./upstream-url";
 import { meterResponse, recordWithoutBody, type CallContext } from "./usage";
+import { admit, assertModelAllowed, assertProviderAllowed, assertWithinBudget, estimateTokens } from "@/lib/policy/enforce";
+import { policyRuntime } from "@/lib/policy/runtime";
 
 // The gateway core: one function from request to response. It knows nothing of Next
 // or node:http; server.ts and app/v1/[provider]/[...path]/route.ts are thin doors to it.
@@ -126,8 +128,15 @@ async function simulated(req: GatewayRequest, provider: ProviderAdapter, path: s
   return { status: res.status, headers: clientHeaders(headers), body: res.body as AsyncIterable<Uint8Array> | null };
 }
 
+/** The key's rate-limit headers ride on every response, as OpenAI's do. */
+function withHeaders(res: GatewayResponse, headers: Record<string, string>): GatewayResponse {
+  for (const [name, value] of Object.entries(headers)) res.headers[name] = value;
+  return res;
+}
+
 export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
   const startedAt = performance.now();
+  policyRuntime(); // started once: it hears other instances' key changes
   const provider = getProvider(req.provider);
   const format = provider?.format ?? "openai";
   let call: CallContext | null = null;
@@ -146,12 +155,29 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
     if (!url) throw new AppError("bad_request", "Invalid request path.");
 
     const key = await authenticateKey(req.headers);
-    call = { key, provider: provider.id, format, endpoint: endpointOf(path), model: null, startedAt, ts: new Date() };
+    call = {
+      key,
+      provider: provider.id,
+      format,
+      endpoint: endpointOf(path),
+      model: null,
+      startedAt,
+      ts: new Date(),
+      reservation: null,
+    };
+    assertProviderAllowed(key, provider.id);
     let body = req.method === "GET" ? null : await readBody(req.body, req.headers.get("content-length"));
     const info = inspectRequest(format, path, body);
     call.model = info.model;
+    // Listing models (GET) names none; everything else is judged by the model it asks for.
+    if (req.method !== "GET") assertModelAllowed(key, info.model);
+    await assertWithinBudget(key);
+    const admission = await admit(key, estimateTokens(body?.length ?? 0, info.json));
+    call.reservation = admission.reservation;
 
-    if (key.environment === "test") return meterResponse(await simulated(req, provider, path, info.json ?? undefined), call);
+    if (key.environment === "test") {
+      return withHeaders(meterResponse(await simulated(req, provider, path, info.json ?? undefined), call), admission.headers);
+    }
 
     const providerKey = req.headers.get("x-provider-api-key");
     if (!providerKey) {
@@ -183,7 +209,7 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
       call,
     );
     if (injected && metered.body && typeof metered.body !== "string") metered.body = withoutUsageChunk(metered.body);
-    return metered;
+    return withHeaders(metered, admission.headers);
   } catch (err) {
     const res = providerErrorJson(format, err);
     if (call) recordWithoutBody(call, res.status);

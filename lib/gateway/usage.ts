@@ -1,4 +1,7 @@
 import type { VerifiedKey } from "@/lib/keys/verifier";
+import { noteSpend } from "@/lib/policy/budget";
+import { settle } from "@/lib/policy/enforce";
+import type { Reservation } from "@/lib/policy/limiter";
 import { costUsd, priceFor } from "@/lib/usage/pricing";
 import { recordUsage } from "@/lib/usage/recorder";
 import { createMeter, type MeteredUsage } from "./meter";
@@ -16,6 +19,8 @@ export interface CallContext {
   model: string | null;
   startedAt: number;
   ts: Date;
+  /** Tokens reserved against the key's per-minute limit, settled with the real count. */
+  reservation: Reservation | null;
 }
 
 const ZERO: MeteredUsage = { model: null, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
@@ -24,6 +29,9 @@ function record(c: CallContext, status: number, usage: MeteredUsage, ttfbMs: num
   const model = usage.model ?? c.model ?? "unknown";
   const tokens = usage.inputTokens + usage.outputTokens;
   const price = priceFor(c.provider, model);
+  const cost = tokens === 0 ? 0 : price ? costUsd(price, usage) : null;
+  settle(c.reservation, tokens);
+  if (cost) noteSpend(c.key.id, cost);
   recordUsage({
     ts: c.ts,
     ownerId: c.key.ownerId,
@@ -37,7 +45,7 @@ function record(c: CallContext, status: number, usage: MeteredUsage, ttfbMs: num
     outputTokens: usage.outputTokens,
     cachedInputTokens: usage.cachedInputTokens,
     // No tokens cost nothing; tokens of an unpriced model cost "unknown", never $0.
-    costUsd: tokens === 0 ? 0 : price ? costUsd(price, usage) : null,
+    costUsd: cost,
     latencyMs: Math.round(performance.now() - c.startedAt),
     ttfbMs,
     streamed,

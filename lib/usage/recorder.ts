@@ -18,6 +18,8 @@ interface State {
   flushing: Promise<void> | null;
   written: number;
   dropped: number;
+  /** Cost per key of events not yet written (buffered or being written), for budgets. */
+  pendingCost: Map<string, number>;
 }
 
 const slot = Symbol.for("neuronedge.usageRecorder");
@@ -27,6 +29,7 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   flushing: null,
   written: 0,
   dropped: 0,
+  pendingCost: new Map(),
 });
 
 function schedule(): void {
@@ -38,10 +41,25 @@ function schedule(): void {
   state.timer.unref();
 }
 
+function addPending(events: UsageEvent[], sign: 1 | -1): void {
+  for (const e of events) {
+    if (!e.costUsd) continue;
+    const left = (state.pendingCost.get(e.keyId) ?? 0) + sign * e.costUsd;
+    if (Math.abs(left) < 1e-12) state.pendingCost.delete(e.keyId);
+    else state.pendingCost.set(e.keyId, left);
+  }
+}
+
+/** USD of the key's events that are recorded here but not yet in the database. */
+export function pendingCostOf(keyId: string): number {
+  return state.pendingCost.get(keyId) ?? 0;
+}
+
 export function recordUsage(event: UsageEvent): void {
+  addPending([event], 1);
   if (state.buffer.length >= MAX_BUFFERED) {
     // The database has been away for a long time: keep the newest, say so loudly.
-    state.buffer.shift();
+    addPending([state.buffer.shift()!], -1);
     if (state.dropped++ % 1000 === 0) console.error("[neuronedge] usage buffer full: dropping the oldest events");
   }
   state.buffer.push(event);
@@ -55,6 +73,7 @@ async function drain(): Promise<void> {
     try {
       await insertUsageBatch({ events: batch });
       state.written += batch.length;
+      addPending(batch, -1);
     } catch (err) {
       state.buffer.unshift(...batch);
       console.error("[neuronedge] could not write usage events, will retry:", (err as Error).message);
