@@ -1,0 +1,41 @@
+// One gateway instance in its own process, for tests of what holds across instances:
+// /v1/* through the gateway core (as server.ts serves it), /api/* through the route handlers.
+// Configured by environment (DATABASE_URL, REDIS_URL, PROVIDER_*_BASE_URL, KEY_CACHE_TTL_MS);
+// prints "READY <origin>" once listening on a free loopback port.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { migrateDatabase } from "@/db/migrate";
+import { handleNodeRequest } from "@/lib/gateway/node";
+import { closePolicyRuntime, policyRuntime } from "@/lib/policy/runtime";
+import { flushUsage } from "@/lib/usage/recorder";
+import { routeRequest } from "./api";
+
+await migrateDatabase();
+policyRuntime();
+
+const server = createServer(async (req, res) => {
+  if (req.url?.startsWith("/v1/")) return void handleNodeRequest(req, res);
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const response = await routeRequest(
+    new Request(`http://${req.headers.host}${req.url}`, {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+      // @ts-expect-error Node's fetch needs this for streamed request bodies
+      duplex: "half",
+    }),
+  );
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
+});
+server.listen(0, "127.0.0.1", () => {
+  console.log(`READY http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+});
+process.on("SIGTERM", async () => {
+  server.closeAllConnections();
+  server.close();
+  await flushUsage();
+  await closePolicyRuntime();
+  process.exit(0);
+});
