@@ -6,7 +6,7 @@ import { apiKeys } from "@/db/schema";
 import { testCaller, useDatabase } from "@/testing/db";
 import { generateKey } from "./format";
 import { createKey, revokeOwnerKey } from "./service";
-import { clearVerifierCache, verifierStats, verifyKey } from "./verifier";
+import { clearVerifierCache, forgetKey, verifierStats, verifyKey } from "./verifier";
 
 useDatabase();
 
@@ -66,6 +66,20 @@ describe("key verification", () => {
     // bcryptjs works in slices between event-loop turns: the cached key is answered in between.
     expect(order.at(-1)).toBe("cold:true");
     expect(order.slice(0, 20).every((o) => o === "warm:true")).toBe(true);
+  });
+
+  it("a revocation that overtakes a cold lookup is not cached as the old answer", async () => {
+    const created = await createKey(caller(), { name: "race", environment: "live" });
+    clearVerifierCache();
+    const lookup = verifyKey(created.key); // reads the row before the revocation lands
+    forgetKey(created.id); // what a revocation (here or broadcast from elsewhere) does
+    expect((await lookup).ok).toBe(true);
+    const before = verifierStats().lookups;
+    await verifyKey(created.key);
+    expect(verifierStats().lookups).toBe(before + 1); // asked the database again
+    const after = verifierStats().lookups;
+    await verifyKey(created.key);
+    expect(verifierStats().lookups).toBe(after); // and cached that answer
   });
 
   it("needs no bcrypt at all for a key just created", async () => {

@@ -39,8 +39,11 @@ interface State {
   inflight: Map<string, Promise<Verification>>;
   lookups: number;
   bcryptCompares: number;
-  /** Tells the other instances (lib/policy/broadcast.ts, with Redis). */
+  /** Tells the other instances (lib/policy/runtime.ts, with Redis). */
   broadcast: ((id: string) => void) | null;
+  /** Bumped by every forget; a cold lookup that a forget overtook is not cached. */
+  epoch: number;
+  forgottenAt: Map<string, number>;
 }
 
 // Shared on globalThis: server.ts and Next's bundled handlers run in one process
@@ -53,6 +56,8 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   lookups: 0,
   bcryptCompares: 0,
   broadcast: null,
+  epoch: 0,
+  forgottenAt: new Map(),
 });
 
 function digestOf(key: string): string {
@@ -116,9 +121,11 @@ export async function verifyKey(key: string): Promise<Verification> {
 
   let pending = state.inflight.get(digest);
   if (!pending) {
+    const startedAt = state.epoch;
     pending = verifyCold(key, parsed.id)
       .then((result) => {
-        remember(digest, parsed.id, result);
+        // Revoked or changed while we read it: answer this once, but do not keep it.
+        if ((state.forgottenAt.get(parsed.id) ?? -1) <= startedAt) remember(digest, parsed.id, result);
         return result;
       })
       .finally(() => state.inflight.delete(digest));
@@ -134,6 +141,8 @@ export function rememberNewKey(key: string, row: Omit<ApiKeyRow, "keyHash">): vo
 
 /** Drops every cached verification of the key (revocation, policy change). */
 export function forgetKey(id: string): void {
+  state.forgottenAt.set(id, ++state.epoch);
+  if (state.forgottenAt.size > MAX_ENTRIES) state.forgottenAt.delete(state.forgottenAt.keys().next().value!);
   const digests = state.digestsById.get(id);
   if (!digests) return;
   for (const d of digests) state.entries.delete(d);
