@@ -1,6 +1,6 @@
 import { pingDatabase } from "@/db/queries/health";
 import { getEnv } from "@/lib/env";
-import { policyRuntime } from "@/lib/policy/runtime";
+import { policyRuntime } from "@/lib/limits/runtime";
 
 // Unauthenticated on purpose (load balancers call it), so it says nothing secret.
 export async function checkHealth() {

@@ -3,7 +3,7 @@ import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";
-import { policyRuntime } from "@/lib/policy/runtime";
+import { policyRuntime } from "@/lib/limits/runtime";
 
 // The wrapper every management route goes through: host guard → who is calling →
 // CSRF check → permission → handler, with every failure in one JSON error shape.

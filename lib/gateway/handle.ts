@@ -11,8 +11,8 @@ import type { GatewayRequest, GatewayResponse, HeaderSource } from "./types";
 import { callUpstream } from "./upstream";
 import { upstreamUrl } from "./upstream-url";
 import { meterResponse, recordWithoutBody, type CallContext } from "./usage";
-import { admit, assertModelAllowed, assertProviderAllowed, assertWithinBudget, estimateTokens } from "@/lib/policy/enforce";
-import { policyRuntime } from "@/lib/policy/runtime";
+import { admit, assertModelAllowed, assertProviderAllowed, assertWithinBudget, estimateTokens } from "@/lib/limits/enforce";
+import { policyRuntime } from "@/lib/limits/runtime";
 
 // The gateway core: one function from request to response. It knows nothing of Next
 // or node:http; server.ts and app/v1/[provider]/[...path]/route.ts are thin doors to it.

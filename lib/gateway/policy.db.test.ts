@@ -2,7 +2,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { updateOwnerKey } from "@/lib/keys/service";
-import { clearBudgetSnapshots } from "@/lib/policy/budget";
+import { clearBudgetSnapshots } from "@/lib/limits/budget";
 import { flushUsage } from "@/lib/usage/recorder";
 import { useDatabase } from "@/testing/db";
 import { startGateway, type Gateway } from "@/testing/gateway-harness";

@@ -1,7 +1,7 @@
 import type { VerifiedKey } from "@/lib/keys/verifier";
-import { noteSpend } from "@/lib/policy/budget";
-import { settle } from "@/lib/policy/enforce";
-import type { Reservation } from "@/lib/policy/limiter";
+import { noteSpend } from "@/lib/limits/budget";
+import { settle } from "@/lib/limits/enforce";
+import type { Reservation } from "@/lib/limits/limiter";
 import { costUsd, priceFor } from "@/lib/usage/pricing";
 import { recordUsage } from "@/lib/usage/recorder";
 import { createMeter, type MeteredUsage } from "./meter";

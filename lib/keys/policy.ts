@@ -3,7 +3,7 @@ import type { KeyRecord } from "@/db/queries/keys";
 import { listProviders } from "@/lib/gateway/providers";
 
 // A key's policy: what it may call and how much. Every field is optional; null means
-// "no limit" or "anything". Validated here, enforced by the gateway (lib/policy).
+// "no limit" or "anything". Validated here, enforced by the gateway (lib/limits).
 
 export interface KeyPolicy {
   requestsPerMinute: number | null;

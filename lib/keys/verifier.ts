@@ -39,7 +39,7 @@ interface State {
   inflight: Map<string, Promise<Verification>>;
   lookups: number;
   bcryptCompares: number;
-  /** Tells the other instances (lib/policy/runtime.ts, with Redis). */
+  /** Tells the other instances (lib/limits/runtime.ts, with Redis). */
   broadcast: ((id: string) => void) | null;
   /** Bumped by every forget; a cold lookup that a forget overtook is not cached. */
   epoch: number;
