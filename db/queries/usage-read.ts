@@ -230,12 +230,19 @@ export async function usageByHour({ filter, byKey = false }: { filter: UsageFilt
   return rows;
 }
 
-/** A key's spend since the start of a UTC month, from the rollups. */
-export async function keySpendSince(keyId: string, monthStart: string): Promise<number> {
+/** A key's spend in one UTC month (`YYYY-MM`), from the rollups. */
+export async function keySpendInMonth(keyId: string, month: string): Promise<number> {
   const db = await getDb();
+  const start = `${month}-01`;
   const [row] = await db
     .select({ spent: sql`coalesce(sum(${usageDaily.costUsd}), 0)::float8`.mapWith(asNumber) })
     .from(usageDaily)
-    .where(and(eq(usageDaily.keyId, keyId), gte(usageDaily.day, monthStart)));
+    .where(
+      and(
+        eq(usageDaily.keyId, keyId),
+        gte(usageDaily.day, start),
+        lt(usageDaily.day, sql`(${start}::date + interval '1 month')::date`),
+      ),
+    );
   return row?.spent ?? 0;
 }

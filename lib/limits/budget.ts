@@ -1,4 +1,4 @@
-import { keySpendSince } from "@/db/queries/usage-read";
+import { keySpendInMonth } from "@/db/queries/usage-read";
 import { getEnv } from "@/lib/env";
 import { pendingCostOf } from "@/lib/usage/recorder";
 
@@ -22,7 +22,7 @@ export const monthOf = (now: number) => new Date(now).toISOString().slice(0, 7);
 
 async function snapshot(keyId: string, month: string, now: number): Promise<Snapshot> {
   const pending = pendingCostOf(keyId);
-  const spent = (await keySpendSince(keyId, `${month}-01`)) + pending;
+  const spent = (await keySpendInMonth(keyId, month)) + pending;
   const s = { month, spent, until: now + getEnv().KEY_CACHE_TTL_MS };
   snapshots.set(keyId, s);
   return s;
