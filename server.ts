@@ -9,7 +9,7 @@ import { getEnv } from "@/lib/env";
 import { handleNodeRequest } from "@/lib/gateway/node";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { flushUsage } from "@/lib/usage/recorder";
-import { closePolicyRuntime, policyRuntime } from "@/lib/policy/runtime";
+import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
 import { toAppError } from "@/lib/errors";
 
 // `npm start` runs this: one Node server in front of Next. The gateway core answers

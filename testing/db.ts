@@ -4,7 +4,7 @@ import { migrateDatabase } from "@/db/migrate";
 import type { Caller } from "@/lib/auth/caller";
 import { PERMISSIONS } from "@/lib/auth/permissions";
 import { resetEnv } from "@/lib/env";
-import { closePolicyRuntime } from "@/lib/policy/runtime";
+import { closePolicyRuntime } from "@/lib/limits/runtime";
 
 /** Migrates the test database (PGlite in memory, or DATABASE_URL) once per file. */
 export function useDatabase(): void {

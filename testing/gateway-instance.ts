@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { migrateDatabase } from "@/db/migrate";
 import { handleNodeRequest } from "@/lib/gateway/node";
-import { closePolicyRuntime, policyRuntime } from "@/lib/policy/runtime";
+import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
 import { flushUsage } from "@/lib/usage/recorder";
 import { routeRequest } from "./api";
 
