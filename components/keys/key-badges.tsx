@@ -1,5 +1,7 @@
 import { Badge } from "@/components/ui/badge";
+import { formatTimestamp } from "@/components/ui/date-time";
 import type { KeyView } from "@/lib/keys/service";
+import { expiresSoon, formatRelative } from "./policy-format";
 
 export function EnvironmentBadge({ environment }: { environment: KeyView["environment"] }) {
   // Test keys stand out in amber, as test mode does in payment consoles.
@@ -9,10 +11,30 @@ export function EnvironmentBadge({ environment }: { environment: KeyView["enviro
 const statusTone = { active: "success", revoked: "danger", expired: "neutral" } as const;
 const statusLabel = { active: "Active", revoked: "Revoked", expired: "Expired" } as const;
 
-export function StatusBadge({ status }: { status: KeyView["status"] }) {
+/**
+ * Active, revoked or expired; an active key that stops working soon (rolled, or expiring within
+ * a week) is amber and says when, so nobody is surprised by a key that is about to stop.
+ * Rendered on the server at request time, so the relative time is as fresh as the page.
+ */
+export function StatusBadge({
+  keyView,
+  now = Date.now(),
+}: {
+  keyView: Pick<KeyView, "status" | "expires_at" | "replaced_by">;
+  now?: number;
+}) {
+  const { status, expires_at, replaced_by } = keyView;
+  if (status === "active" && expires_at && (replaced_by || expiresSoon(expires_at, now))) {
+    const when = formatRelative(expires_at, now);
+    return (
+      <Badge tone="warning" dot title={`Stops working ${formatTimestamp(expires_at)}`}>
+        {replaced_by ? `Rolled · expires ${when}` : `Expires ${when}`}
+      </Badge>
+    );
+  }
   return (
-    <Badge tone={statusTone[status]} dot>
-      {statusLabel[status]}
+    <Badge tone={statusTone[status]} dot title={expires_at ? `${status === "expired" ? "Expired" : "Expires"} ${formatTimestamp(expires_at)}` : undefined}>
+      {status === "expired" && replaced_by ? "Rolled · expired" : statusLabel[status]}
     </Badge>
   );
 }

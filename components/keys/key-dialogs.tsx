@@ -4,26 +4,33 @@ import { useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
 import type { KeyView } from "@/lib/keys/service";
 import { CreateKeyDialog } from "./create-key-dialog";
+import { EditPolicyDialog } from "./edit-policy-dialog";
 import { KeyRevealDialog } from "./key-reveal-dialog";
-import type { CreatedKey } from "./keys-api";
+import type { CreatedKey, RolledKey } from "./keys-api";
+import type { ProviderOption } from "./policy-format";
 import { RenameKeyDialog } from "./rename-key-dialog";
 import { RevokeKeyDialog } from "./revoke-key-dialog";
+import { RollKeyDialog } from "./roll-key-dialog";
 
 // One owner for every key dialog on a page. The dialogs live here, above the table and the
-// empty state, so a refresh that swaps those out (the first key replaces the empty state)
-// never unmounts the dialog that is showing a new key.
+// empty state, so a refresh that swaps those out (the first key replaces the empty state,
+// a rolled key loses its Roll button) never unmounts the dialog that is showing a new key.
 
 type Active =
   | { kind: "create" }
-  | { kind: "reveal"; created: CreatedKey }
+  | { kind: "reveal"; created: CreatedKey | RolledKey }
   | { kind: "rename"; key: KeyView }
   | { kind: "revoke"; key: KeyView }
+  | { kind: "policy"; key: KeyView }
+  | { kind: "roll"; key: KeyView }
   | null;
 
 interface KeyDialogs {
   openCreate: () => void;
   openRename: (key: KeyView) => void;
   openRevoke: (key: KeyView) => void;
+  openEditPolicy: (key: KeyView) => void;
+  openRoll: (key: KeyView) => void;
 }
 
 const KeyDialogsContext = createContext<KeyDialogs | null>(null);
@@ -34,12 +41,19 @@ export function useKeyDialogs(): KeyDialogs {
   return ctx;
 }
 
-/** When the button that opened a dialog is gone (its row was revoked), focus the page's Create key button. */
+/**
+ * When the button that opened a dialog is gone (its row was revoked, its key rolled), focus the
+ * page's Create key button, else the link to a rolled key's successor, else the page title.
+ */
 function focusFallback(): HTMLElement | null {
-  return document.querySelector<HTMLElement>("[data-create-key]") ?? document.querySelector<HTMLElement>("main h1");
+  return (
+    document.querySelector<HTMLElement>("[data-create-key]") ??
+    document.querySelector<HTMLElement>("[data-successor-link]") ??
+    document.querySelector<HTMLElement>("main h1")
+  );
 }
 
-export function KeyDialogsProvider({ children }: { children: ReactNode }) {
+export function KeyDialogsProvider({ providers, children }: { providers: readonly ProviderOption[]; children: ReactNode }) {
   const router = useRouter();
   const [active, setActive] = useState<Active>(null);
   const [, startTransition] = useTransition();
@@ -49,26 +63,31 @@ export function KeyDialogsProvider({ children }: { children: ReactNode }) {
       openCreate: () => setActive({ kind: "create" }),
       openRename: (key) => setActive({ kind: "rename", key }),
       openRevoke: (key) => setActive({ kind: "revoke", key }),
+      openEditPolicy: (key) => setActive({ kind: "policy", key }),
+      openRoll: (key) => setActive({ kind: "roll", key }),
     }),
     [],
   );
 
   const close = () => setActive(null);
+  // Show the key at once; the page refreshes behind the dialog.
+  const reveal = (created: CreatedKey | RolledKey) => {
+    setActive({ kind: "reveal", created });
+    startTransition(() => router.refresh());
+  };
 
   return (
     <KeyDialogsContext.Provider value={api}>
       {children}
-      {/* Order matters: create closes before reveal opens, so focus hand-off runs in that order. */}
+      {/* Order matters: create and roll close before reveal opens, so focus hand-off runs in that order. */}
       <CreateKeyDialog
         open={active?.kind === "create"}
+        providers={providers}
         onCancel={close}
-        onCreated={(created) => {
-          // Show the key at once; the table refreshes behind the dialog.
-          setActive({ kind: "reveal", created });
-          startTransition(() => router.refresh());
-        }}
+        onCreated={reveal}
         returnFocus={focusFallback}
       />
+      <RollKeyDialog keyView={active?.kind === "roll" ? active.key : null} onClose={close} onRolled={reveal} returnFocus={focusFallback} />
       <KeyRevealDialog
         created={active?.kind === "reveal" ? active.created : null}
         // Dropping the state here is what removes the key from memory and the page.
@@ -77,6 +96,12 @@ export function KeyDialogsProvider({ children }: { children: ReactNode }) {
       />
       <RenameKeyDialog keyView={active?.kind === "rename" ? active.key : null} onClose={close} returnFocus={focusFallback} />
       <RevokeKeyDialog keyView={active?.kind === "revoke" ? active.key : null} onClose={close} returnFocus={focusFallback} />
+      <EditPolicyDialog
+        keyView={active?.kind === "policy" ? active.key : null}
+        providers={providers}
+        onClose={close}
+        returnFocus={focusFallback}
+      />
     </KeyDialogsContext.Provider>
   );
 }

@@ -6,7 +6,8 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/input";
 import { EnvironmentBadge } from "./key-badges";
-import type { CreatedKey } from "./keys-api";
+import type { CreatedKey, RolledKey } from "./keys-api";
+import { formatRelative } from "./policy-format";
 
 /**
  * Shows a new key once. Escape and backdrop clicks do nothing: losing this dialog by
@@ -17,7 +18,8 @@ export function KeyRevealDialog({
   onDone,
   returnFocus,
 }: {
-  created: CreatedKey | null;
+  /** A new key, or a rolled one (which also says which key it replaces and until when). */
+  created: CreatedKey | RolledKey | null;
   onDone: () => void;
   returnFocus: () => HTMLElement | null;
 }) {
@@ -28,7 +30,7 @@ export function KeyRevealDialog({
   );
 }
 
-function RevealContent({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
+function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; onDone: () => void }) {
   const fieldId = useId();
   const warningId = useId();
   const inputRef = useRef<HTMLTextAreaElement>(null);
@@ -40,6 +42,7 @@ function RevealContent({ created, onDone }: { created: CreatedKey; onDone: () =>
         <span className="font-medium break-all text-zinc-900">{created.name}</span>
         <EnvironmentBadge environment={created.environment} />
       </p>
+      {"previous_key" in created && <ReplacesNote previous={created.previous_key} />}
       <div
         id={warningId}
         role="note"
@@ -96,5 +99,16 @@ function RevealContent({ created, onDone }: { created: CreatedKey; onDone: () =>
         <Button onClick={onDone}>I&apos;ve saved my key</Button>
       </DialogFooter>
     </div>
+  );
+}
+
+function ReplacesNote({ previous }: { previous: RolledKey["previous_key"] }) {
+  const end = previous.expires_at;
+  const stillWorks = end !== null && Date.parse(end) > Date.now();
+  return (
+    <p className="text-sm text-zinc-600">
+      Replaces <code className="font-mono text-[13px] text-zinc-900">{previous.prefix}…</code>, which{" "}
+      {stillWorks ? `keeps working until it expires ${formatRelative(end)}` : "has stopped working"}.
+    </p>
   );
 }

@@ -1,10 +1,25 @@
+import type { Permission } from "@/lib/auth/permissions";
 import type { KeyView } from "@/lib/keys/service";
 
 // Browser-side calls to the management API. Same origin, so the browser's Origin header
 // passes the API's CSRF check; errors come back in the API's {"error":{…}} shape.
 
 export type CreatedKey = KeyView & { key: string };
+export type RolledKey = CreatedKey & { previous_key: KeyView };
 export type KeyEnvironment = KeyView["environment"];
+
+/** The policy fields of a create or PATCH body; null clears a limit or allows everything. */
+export interface KeyPolicyInput {
+  permissions?: Permission[];
+  limits?: {
+    requests_per_minute?: number | string | null;
+    tokens_per_minute?: number | string | null;
+    monthly_budget_usd?: number | string | null;
+  };
+  allowed_providers?: string[] | null;
+  allowed_models?: string[] | null;
+  expires_at?: string | null;
+}
 
 export class ApiRequestError extends Error {
   constructor(
@@ -35,12 +50,20 @@ async function send<T>(url: string, method: string, body?: unknown): Promise<T> 
   return data as T;
 }
 
-export function createKeyRequest(input: { name: string; environment: KeyEnvironment }): Promise<CreatedKey> {
+export function createKeyRequest(input: { name: string; environment: KeyEnvironment } & KeyPolicyInput): Promise<CreatedKey> {
   return send<CreatedKey>("/api/keys", "POST", input);
 }
 
 export function renameKeyRequest(id: string, name: string): Promise<KeyView> {
   return send<KeyView>(`/api/keys/${encodeURIComponent(id)}`, "PATCH", { name });
+}
+
+export function updateKeyRequest(id: string, changes: KeyPolicyInput): Promise<KeyView> {
+  return send<KeyView>(`/api/keys/${encodeURIComponent(id)}`, "PATCH", changes);
+}
+
+export function rollKeyRequest(id: string, graceSeconds: number): Promise<RolledKey> {
+  return send<RolledKey>(`/api/keys/${encodeURIComponent(id)}/roll`, "POST", { grace_seconds: graceSeconds });
 }
 
 export function revokeKeyRequest(id: string): Promise<{ success: true; message: string }> {

@@ -8,12 +8,15 @@ import { UsageSparkline } from "@/components/usage/usage-sparkline";
 import type { WeeklyUsage } from "@/lib/usage/dashboard";
 import { EnvironmentBadge, KeyPrefix, StatusBadge } from "./key-badges";
 import { KeyRowActions } from "./key-row-actions";
+import { expiresSoon } from "./policy-format";
 
 // Server-rendered: the first paint already has the rows, no client fetch.
 // The name links to the key's usage page; its creation date sits under it to save a column.
 // On phones the table scrolls inside its box.
 
 export function KeysTable({ keys, usage = {} }: { keys: KeyView[]; usage?: Record<string, WeeklyUsage> }) {
+  // One clock for every row, so two keys expiring together read the same.
+  const now = Date.now();
   return (
     <Table className="sm:min-w-[40rem]">
       <caption className="sr-only">API keys</caption>
@@ -45,7 +48,13 @@ export function KeysTable({ keys, usage = {} }: { keys: KeyView[]; usage?: Recor
               <WeeklyUsageCell usage={usage[k.id]} />
             </TD>
             <TD className="hidden sm:table-cell">
-              <StatusBadge status={k.status} />
+              <StatusBadge keyView={k} now={now} />
+              {/* A distant expiry is not news, but still worth a line under the badge. */}
+              {k.status === "active" && k.expires_at && !k.replaced_by && !expiresSoon(k.expires_at, now) && (
+                <span className="mt-0.5 block text-xs text-zinc-500">
+                  Until <DateTime iso={k.expires_at} />
+                </span>
+              )}
             </TD>
             <TD className="w-0 pr-2 text-right">
               <KeyRowActions keyView={k} />

@@ -20,6 +20,30 @@ export function Input({ className, "aria-invalid": invalid, ...props }: Componen
   );
 }
 
+export function Textarea({ className, "aria-invalid": invalid, ...props }: ComponentProps<"textarea">) {
+  return (
+    <textarea
+      aria-invalid={invalid}
+      className={cn(control, "min-h-16 py-2 leading-5", invalid ? "border-red-500" : "border-zinc-300", className)}
+      {...props}
+    />
+  );
+}
+
+/** A native checkbox drawn in the dashboard's colours, with a visible keyboard focus ring. */
+export function Checkbox({ className, ...props }: Omit<ComponentProps<"input">, "type">) {
+  return (
+    <input
+      type="checkbox"
+      className={cn(
+        "size-4 shrink-0 rounded border-zinc-300 accent-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900",
+        className,
+      )}
+      {...props}
+    />
+  );
+}
+
 export function Select({ className, children, ...props }: ComponentProps<"select">) {
   return (
     <div className="relative">

@@ -239,7 +239,14 @@ export async function rollOwnerKey(caller: Caller, id: string, input: z.infer<ty
     grace_seconds: input.grace_seconds,
     expires_at: oldView.expires_at,
   });
-  await audit(caller, "key.create", rolled.created.id, { rolled_from: id, name: rolled.created.name });
+  await audit(caller, "key.create", rolled.created.id, {
+    rolled_from: id,
+    name: rolled.created.name,
+    environment: rolled.created.environment,
+    permissions: rolled.created.permissions,
+    ...serializePolicy(rolled.created),
+    expires_at: serializeKey(rolled.created).expires_at,
+  });
   return { ...serializeKey(rolled.created), key: generated.key, previous_key: oldView };
 }
 

@@ -13,6 +13,7 @@ import { pageOwner } from "@/lib/auth/page-owner";
 import { serializeKey } from "@/lib/keys/service";
 import { loadOverview, parseDashboardParams, RANGE_LABELS, type ChartPoint } from "@/lib/usage/dashboard";
 import { OVERVIEW_DESCRIPTION, QuickstartCard, StatCard, UsageEmptyState } from "./overview";
+import { providerOptions } from "./provider-options";
 import { requestOrigin } from "./request-origin";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -37,7 +38,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const tokens = totals.inputTokens + totals.outputTokens;
 
   return (
-    <KeyDialogsProvider>
+    <KeyDialogsProvider providers={providerOptions()}>
       <PageHeader title="Overview" description={OVERVIEW_DESCRIPTION} action={<CreateKeyButton />} />
 
       <div className="mt-6">

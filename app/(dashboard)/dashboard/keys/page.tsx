@@ -9,6 +9,7 @@ import { listKeys } from "@/db/queries/keys";
 import { pageOwner } from "@/lib/auth/page-owner";
 import { serializeKey } from "@/lib/keys/service";
 import { loadWeeklyUsage } from "@/lib/usage/dashboard";
+import { providerOptions } from "../provider-options";
 import { KeysPageDescription } from "./page-description";
 
 export const metadata: Metadata = { title: "API keys" };
@@ -21,7 +22,7 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
   const active = keys.filter((k) => k.status === "active").length;
 
   return (
-    <KeyDialogsProvider>
+    <KeyDialogsProvider providers={providerOptions()}>
       <PageHeader title="API keys" description={<KeysPageDescription />} action={<CreateKeyButton />} />
       <div className="mt-6">{keys.length > 0 ? <KeysTable keys={keys} usage={usage} /> : <KeysEmptyState />}</div>
       <div className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-zinc-500">

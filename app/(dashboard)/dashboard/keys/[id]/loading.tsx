@@ -1,3 +1,4 @@
+import { Card, CardHeader } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { StatCard } from "@/components/ui/stat-card";
 import { ChartCardSkeleton } from "@/components/usage/chart-card";
@@ -15,6 +16,17 @@ export default function KeyLoading() {
         </div>
         <Skeleton className="h-8 w-36" />
       </div>
+      <Card className="mt-6">
+        <CardHeader title="Policy" description="What this key may call and how much. Checked on every request." action={<Skeleton className="h-8 w-12" />} />
+        <div className="grid gap-x-6 gap-y-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-4">
+          {Array.from({ length: 7 }, (_, i) => (
+            <div key={i} className={i === 6 ? "sm:col-span-2" : undefined}>
+              <Skeleton className="h-5 w-28" />
+              <Skeleton className="mt-1 h-5 w-20" />
+            </div>
+          ))}
+        </div>
+      </Card>
       <div className="mt-6 flex h-8 items-center justify-between gap-3">
         <Skeleton className="h-5 w-40" />
         <Skeleton className="h-8 w-64 max-w-[50%]" />

@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { KeyActivity } from "@/components/keys/key-activity";
 import { KeyPrefix, EnvironmentBadge, StatusBadge } from "@/components/keys/key-badges";
 import { KeyDialogsProvider } from "@/components/keys/key-dialogs";
-import { KeyRowActions } from "@/components/keys/key-row-actions";
+import { RolledFrom, RolledNotice, type KeyRef } from "@/components/keys/key-lineage";
+import { KeyPageActions } from "@/components/keys/key-page-actions";
+import { PolicyCard } from "@/components/keys/policy-card";
 import { buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
@@ -14,14 +17,25 @@ import { costHeadline, formatCompact, formatInteger, formatPercent, plural } fro
 import { AnomalyNotice } from "@/components/usage/notices";
 import { RecentRequestsTable } from "@/components/usage/recent-requests";
 import { RequestsChart, TokensChart } from "@/components/usage/usage-charts";
+import { listAuditEvents } from "@/db/queries/audit";
 import { getKey } from "@/db/queries/keys";
 import { pageOwner } from "@/lib/auth/page-owner";
-import { serializeKey } from "@/lib/keys/service";
+import { serializeAuditEvent, serializeKey } from "@/lib/keys/service";
 import { csvHref, dashboardHref, KEY_PAGE_DAYS, loadKeyUsage, RECENT_LIMIT } from "@/lib/usage/dashboard";
+import { providerOptions } from "../../provider-options";
 import { requestOrigin } from "../../request-origin";
 import { KEY_CHARTS, KEY_SUMMARY_LABELS, KeyBreadcrumb, RECENT_DESCRIPTION } from "./key-page-parts";
 
 type Props = { params: Promise<{ id: string }> };
+
+const ACTIVITY_LIMIT = 50;
+
+/** The other key of a roll, by id, with its prefix when it is still on record. */
+async function keyRef(ownerId: string, id: string | null): Promise<KeyRef | null> {
+  if (!id) return null;
+  const other = await getKey({ ownerId, id });
+  return { id, prefix: other?.prefix ?? null };
+}
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { ownerId } = await pageOwner();
@@ -53,9 +67,15 @@ export default async function KeyPage({ params }: Props) {
   const days = points.map((p) => p.bucket);
   const range = { kind: "days" as const, from: days[0], to: days.at(-1)! };
   const period = `last ${KEY_PAGE_DAYS} days`;
+  const providers = providerOptions();
+  const [events, successor, predecessor] = await Promise.all([
+    listAuditEvents({ ownerId, keyId: key.id, limit: ACTIVITY_LIMIT }).then((rows) => rows.map(serializeAuditEvent)),
+    keyRef(ownerId, key.replaced_by),
+    keyRef(ownerId, key.rolled_from),
+  ]);
 
   return (
-    <KeyDialogsProvider>
+    <KeyDialogsProvider providers={providers}>
       <KeyBreadcrumb name={key.name} />
       <div className="mt-3 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
@@ -65,15 +85,26 @@ export default async function KeyPage({ params }: Props) {
           <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1.5 text-sm text-zinc-600">
             <KeyPrefix prefix={key.prefix} />
             <EnvironmentBadge environment={key.environment} />
-            <StatusBadge status={key.status} />
+            <StatusBadge keyView={key} />
             <span>
               Created <DateTime iso={key.created_at} />
             </span>
             <span>Last used {key.last_used_at ? <DateTime iso={key.last_used_at} withTime /> : "never"}</span>
+            {predecessor && <RolledFrom predecessor={predecessor} />}
           </div>
         </div>
-        <KeyRowActions keyView={key} />
+        <KeyPageActions keyView={key} />
       </div>
+
+      {successor && (
+        <div className="mt-6">
+          <RolledNotice keyView={key} successor={successor} />
+        </div>
+      )}
+
+      <section aria-labelledby="policy-title" className="mt-6">
+        <PolicyCard keyView={key} providers={providers} />
+      </section>
 
       {data.anomalies.length > 0 && (
         <div className="mt-6">
@@ -170,6 +201,10 @@ export default async function KeyPage({ params }: Props) {
             </div>
           </Card>
         )}
+      </section>
+
+      <section aria-labelledby="activity-title" className="mt-8">
+        <KeyActivity events={events} providers={providers} limit={ACTIVITY_LIMIT} />
       </section>
     </KeyDialogsProvider>
   );

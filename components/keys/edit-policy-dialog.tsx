@@ -1,0 +1,110 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useLayoutEffect, useRef, useState, useTransition, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { FieldError } from "@/components/ui/input";
+import type { KeyView } from "@/lib/keys/service";
+import { ApiRequestError, errorMessage, updateKeyRequest } from "./keys-api";
+import { PolicyFields, policyFieldControl, policyFieldOf, readPolicy, type PolicyField } from "./policy-fields";
+import type { ProviderOption } from "./policy-format";
+
+export function EditPolicyDialog({
+  keyView,
+  providers,
+  onClose,
+  returnFocus,
+}: {
+  keyView: KeyView | null;
+  providers: readonly ProviderOption[];
+  onClose: () => void;
+  returnFocus: () => HTMLElement | null;
+}) {
+  const [pending, startTransition] = useTransition();
+  return (
+    <Dialog
+      open={keyView !== null}
+      onDismiss={onClose}
+      dismissible={!pending}
+      title="Edit policy"
+      description={
+        keyView && (
+          <p>
+            Changes to <code className="font-mono text-[13px] text-zinc-900">{keyView.prefix}…</code> apply to its next
+            request. The key itself does not change.
+          </p>
+        )
+      }
+      returnFocus={returnFocus}
+    >
+      {keyView && (
+        <EditPolicyForm keyView={keyView} providers={providers} pending={pending} startTransition={startTransition} onClose={onClose} />
+      )}
+    </Dialog>
+  );
+}
+
+function EditPolicyForm({
+  keyView,
+  providers,
+  pending,
+  startTransition,
+  onClose,
+}: {
+  keyView: KeyView;
+  providers: readonly ProviderOption[];
+  pending: boolean;
+  startTransition: ReturnType<typeof useTransition>[1];
+  onClose: () => void;
+}) {
+  const router = useRouter();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [error, setError] = useState<{ message: string; field: PolicyField | null } | null>(null);
+
+  useLayoutEffect(() => {
+    if (error?.field && formRef.current) policyFieldControl(formRef.current, error.field)?.focus();
+  }, [error]);
+
+  function submit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    if (pending) return;
+    const changes = readPolicy(new FormData(e.currentTarget));
+    setError(null);
+    startTransition(async () => {
+      try {
+        await updateKeyRequest(keyView.id, changes);
+      } catch (err) {
+        setError({ message: errorMessage(err), field: policyFieldOf(err instanceof ApiRequestError ? err.param : undefined) });
+        return;
+      }
+      // Close together with the refreshed page, so the new policy is there when the dialog goes.
+      startTransition(() => {
+        router.refresh();
+        onClose();
+      });
+    });
+  }
+
+  return (
+    <form ref={formRef} noValidate onSubmit={submit} className="space-y-4">
+      <PolicyFields
+        providers={providers}
+        initial={keyView}
+        error={error?.field ? { field: error.field, message: error.message } : null}
+        pending={pending}
+        mode="edit"
+      />
+      {/* An error that names no field (a conflict, a network failure) sits above the buttons. */}
+      {error && !error.field && <FieldError>{error.message}</FieldError>}
+      <DialogFooter>
+        <Button variant="secondary" onClick={onClose} disabled={pending}>
+          Cancel
+        </Button>
+        <Button type="submit" aria-disabled={pending || undefined}>
+          {pending ? "Saving…" : "Save policy"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}
