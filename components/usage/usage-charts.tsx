@@ -72,6 +72,20 @@ function TooltipBox({ title, rows, footer }: { title: string; rows: TooltipRow[]
 
 const pointOf = (props: TooltipContentProps) => props.payload?.[0]?.payload as ChartPoint | undefined;
 
+/** A chart's tooltip: the hovered bucket's rows. Called inline, so recharts sees a <Tooltip> child. */
+function pointTooltip(describe: (p: ChartPoint) => { rows: TooltipRow[]; footer?: TooltipRow }) {
+  return (
+    <Tooltip
+      cursor={{ fill: "#f4f4f5" }}
+      content={(props: TooltipContentProps) => {
+        const p = pointOf(props);
+        if (!props.active || !p) return null;
+        return <TooltipBox title={p.title} {...describe(p)} />;
+      }}
+    />
+  );
+}
+
 export function SeriesLegend({ items }: { items: { name: string; color: string }[] }) {
   return (
     <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-600" aria-label="Legend">
@@ -105,19 +119,18 @@ export function KeyStackedChart({ points, series, metric }: { points: ChartPoint
             width={metric === "tokens" ? 52 : 68}
             tickFormatter={(v: number) => (metric === "tokens" ? formatCompact(v) : formatUsdTick(v))}
           />
-          <Tooltip
-            cursor={{ fill: "#f4f4f5" }}
-            content={(props: TooltipContentProps) => {
-              const p = pointOf(props);
-              if (!props.active || !p) return null;
-              const rows = series
-                .filter((s) => p[`${prefix}${s.slot}`] > 0)
-                .map((s) => ({ name: s.name, color: seriesColor(s), value: fmt(p[`${prefix}${s.slot}`]) }));
-              const total = metric === "tokens" ? p.inputTokens + p.outputTokens : p.costUsd;
-              const footer = { name: "Total", color: "", value: fmt(total) + (metric === "cost" && p.unpricedRequests > 0 ? " + unknown" : "") };
-              return <TooltipBox title={p.title} rows={rows} footer={footer} />;
-            }}
-          />
+          {pointTooltip((p) => ({
+            rows: series
+              .filter((s) => p[`${prefix}${s.slot}`] > 0)
+              .map((s) => ({ name: s.name, color: seriesColor(s), value: fmt(p[`${prefix}${s.slot}`]) })),
+            footer: {
+              name: "Total",
+              color: "",
+              value:
+                fmt(metric === "tokens" ? p.inputTokens + p.outputTokens : p.costUsd) +
+                (metric === "cost" && p.unpricedRequests > 0 ? " + unknown" : ""),
+            },
+          }))}
           {series.map((s) => (
             <Bar
               key={s.id}
@@ -161,23 +174,13 @@ export function RequestsChart({ points }: { points: ChartPoint[] }) {
             domain={[0, (max: number) => Math.min(1, Math.max(0.1, max * 1.2))]}
             tickFormatter={(v: number) => formatPercent(v)}
           />
-          <Tooltip
-            cursor={{ fill: "#f4f4f5" }}
-            content={(props: TooltipContentProps) => {
-              const p = pointOf(props);
-              if (!props.active || !p) return null;
-              return (
-                <TooltipBox
-                  title={p.title}
-                  rows={[
-                    { name: "Requests", color: USAGE_COLORS.requests, value: formatInteger(p.requests) },
-                    { name: "Failed", color: USAGE_COLORS.errors, value: formatInteger(p.errors) },
-                    { name: "Error rate", color: USAGE_COLORS.errorRate, value: p.errorRate === null ? "–" : formatPercent(p.errorRate) },
-                  ]}
-                />
-              );
-            }}
-          />
+          {pointTooltip((p) => ({
+            rows: [
+              { name: "Requests", color: USAGE_COLORS.requests, value: formatInteger(p.requests) },
+              { name: "Failed", color: USAGE_COLORS.errors, value: formatInteger(p.errors) },
+              { name: "Error rate", color: USAGE_COLORS.errorRate, value: p.errorRate === null ? "–" : formatPercent(p.errorRate) },
+            ],
+          }))}
           <Bar
             yAxisId="count"
             dataKey={(p: ChartPoint) => p.requests - p.errors}
@@ -229,23 +232,13 @@ export function TokensChart({ points }: { points: ChartPoint[] }) {
           {grid}
           {xAxis()}
           <YAxis tickLine={false} axisLine={false} tick={axisTick} width={52} tickFormatter={formatCompact} />
-          <Tooltip
-            cursor={{ fill: "#f4f4f5" }}
-            content={(props: TooltipContentProps) => {
-              const p = pointOf(props);
-              if (!props.active || !p) return null;
-              return (
-                <TooltipBox
-                  title={p.title}
-                  rows={[
-                    { name: "Input tokens", color: USAGE_COLORS.input, value: formatInteger(p.inputTokens) },
-                    { name: "Output tokens", color: USAGE_COLORS.output, value: formatInteger(p.outputTokens) },
-                  ]}
-                  footer={{ name: "Cost", color: "", value: formatUsd(p.costUsd) + (p.unpricedRequests > 0 ? " + unknown" : "") }}
-                />
-              );
-            }}
-          />
+          {pointTooltip((p) => ({
+            rows: [
+              { name: "Input tokens", color: USAGE_COLORS.input, value: formatInteger(p.inputTokens) },
+              { name: "Output tokens", color: USAGE_COLORS.output, value: formatInteger(p.outputTokens) },
+            ],
+            footer: { name: "Cost", color: "", value: formatUsd(p.costUsd) + (p.unpricedRequests > 0 ? " + unknown" : "") },
+          }))}
           <Bar dataKey="inputTokens" name="Input tokens" stackId="tokens" fill={USAGE_COLORS.input} maxBarSize={36} isAnimationActive={false} />
           <Bar dataKey="outputTokens" name="Output tokens" stackId="tokens" fill={USAGE_COLORS.output} maxBarSize={36} isAnimationActive={false} />
         </BarChart>
