@@ -1,5 +1,6 @@
 // `npm test`: type check, unit and integration tests (PGlite; Postgres too when
-// DATABASE_URL is set), then the Playwright browser tests against the built app.
+// DATABASE_URL is set), the Playwright browser tests against the built app, then the
+// benchmark's smoke run (npm run bench -- --smoke).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +18,8 @@ const steps = [
   ["Type check", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]],
   ["Unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(results, "vitest.json")}`]],
   ["Browser tests (Playwright, system Chromium)", bin("playwright"), ["test"]],
+  // Every benchmark step at tiny sizes (~20 s): fails only when a request errors, never on figures.
+  ["Benchmark smoke run", process.execPath, ["--import", "tsx", join(root, "bench", "run.ts"), "--smoke"]],
 ];
 
 let failedStep = null;

@@ -1,8 +1,8 @@
 import type { WireFormat } from "./providers";
 
 // Reads token usage out of a response body as it streams past, never holding the
-// stream back: JSON bodies are copied aside and parsed at the end; SSE bodies are
-// split into lines and only lines that can carry usage are parsed.
+// stream back: JSON bodies are copied aside and parsed at the end; in SSE bodies only
+// the lines that carry a usage object are decoded and parsed.
 
 export interface MeteredUsage {
   model: string | null;
@@ -87,6 +87,38 @@ const USAGE_HINT: Record<WireFormat, RegExp> = {
   anthropic: /"usage"\s*:\s*\{/,
   gemini: /"usageMetadata"\s*:\s*\{/,
 };
+// The same hint, found in the bytes: lines without it are never decoded at all.
+const USAGE_KEY: Record<WireFormat, Buffer> = {
+  openai: Buffer.from('"usage"'),
+  anthropic: Buffer.from('"usage"'),
+  gemini: Buffer.from('"usageMetadata"'),
+};
+
+const NL = 0x0a;
+const isJsonSpace = (b: number) => b === 0x20 || b === 0x09 || b === 0x0d;
+
+/**
+ * The first position in buf[from, to) where `key` is followed by `:` and `{` (JSON whitespace
+ * between), i.e. where a usage object starts; -1 when there is none. A key inside a JSON string
+ * has its quotes escaped (\"usage\"), so it never matches.
+ */
+export function findUsageObject(buf: Buffer, key: Buffer, from: number, to: number): number {
+  let at = buf.indexOf(key, from);
+  while (at !== -1 && at < to) {
+    let i = at + key.length;
+    while (i < to && isJsonSpace(buf[i])) i++;
+    if (buf[i] === 0x3a /* : */) {
+      i++;
+      while (i < to && isJsonSpace(buf[i])) i++;
+      if (buf[i] === 0x7b /* { */) return at;
+    }
+    at = buf.indexOf(key, at + key.length);
+  }
+  return -1;
+}
+
+export const asBuffer = (chunk: Uint8Array): Buffer =>
+  Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 function emptyUsage(model: string | null): MeteredUsage {
   return { model, inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
@@ -128,9 +160,8 @@ export function createMeter(format: WireFormat, streamed: boolean, requestModel:
     };
   }
 
-  const decoder = new TextDecoder();
   const hint = USAGE_HINT[format];
-  let pending = "";
+  const key = USAGE_KEY[format];
   const line = (l: string) => {
     if (!l.startsWith("data:")) return;
     const payload = l.slice(5).trimStart();
@@ -142,18 +173,33 @@ export function createMeter(format: WireFormat, streamed: boolean, requestModel:
       // A malformed event is the client's to see; metering skips it.
     }
   };
+  // Complete lines are searched as bytes; only a line that holds a usage object is decoded
+  // and parsed. The bytes after the last newline wait for the next chunk.
+  let pending: Buffer | null = null;
+  const scan = (buf: Buffer, to: number) => {
+    let from = 0;
+    let at: number;
+    while ((at = findUsageObject(buf, key, from, to)) !== -1) {
+      const start = buf.lastIndexOf(NL, at) + 1;
+      const end = buf.indexOf(NL, at);
+      line(buf.toString("utf8", start, end).replace(/\r$/, ""));
+      from = end + 1;
+    }
+  };
   return {
     push(chunk) {
-      pending += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = pending.indexOf("\n")) !== -1) {
-        line(pending.slice(0, nl).replace(/\r$/, ""));
-        pending = pending.slice(nl + 1);
+      const buf = pending ? Buffer.concat([pending, chunk]) : asBuffer(chunk);
+      const last = buf.lastIndexOf(NL);
+      if (last === -1) {
+        pending = buf;
+        return;
       }
+      scan(buf, last);
+      pending = last + 1 < buf.length ? buf.subarray(last + 1) : null;
     },
     finish() {
-      if (pending) line(pending.replace(/\r$/, ""));
-      pending = "";
+      if (pending) line(pending.toString("utf8").replace(/\r$/, ""));
+      pending = null;
       return finish();
     },
   };

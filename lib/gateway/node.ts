@@ -12,9 +12,10 @@ function nodeHeaders(h: IncomingMessage["headers"]): HeaderSource {
       const v = h[name];
       return Array.isArray(v) ? v.join(", ") : v;
     },
-    *entries() {
-      for (const [name, v] of Object.entries(h)) {
-        if (v !== undefined) yield [name, Array.isArray(v) ? v.join(", ") : v];
+    forEach(fn) {
+      for (const name in h) {
+        const v = h[name];
+        if (v !== undefined) fn(Array.isArray(v) ? v.join(", ") : v, name);
       }
     },
   };
@@ -50,7 +51,7 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
   });
   res.writeHead(result.status, result.headers);
   const { body } = result;
-  if (body === null || typeof body === "string") {
+  if (body === null || typeof body === "string" || body instanceof Uint8Array) {
     res.end(body ?? undefined);
     return;
   }

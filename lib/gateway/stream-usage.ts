@@ -1,6 +1,7 @@
 // OpenAI-compatible streams report usage only when asked (stream_options.include_usage).
 // When the client did not ask, the gateway asks on its behalf, reads the usage-only
 // chunk, and removes that chunk so the client sees exactly the stream it requested.
+import { asBuffer, findUsageObject } from "./meter";
 
 type Obj = Record<string, unknown>;
 
@@ -15,27 +16,56 @@ export function injectStreamUsage(body: Obj): boolean {
 // The usage-only chunk: `choices` is empty and `usage` is set.
 const USAGE_ONLY = /^data:\s*\{.*"choices"\s*:\s*\[\s*\].*"usage"\s*:\s*\{/s;
 const BOUNDARY = /\r?\n\r?\n/g;
+const USAGE_KEY = Buffer.from('"usage"');
 
-/** Passes SSE events through as each completes, except the usage-only chunk. */
-export async function* withoutUsageChunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  let pending = "";
-  for await (const chunk of source) {
-    pending += decoder.decode(chunk, { stream: true });
-    let out = "";
-    let start = 0;
-    BOUNDARY.lastIndex = 0;
-    let m: RegExpExecArray | null;
-    while ((m = BOUNDARY.exec(pending))) {
-      const end = m.index + m[0].length;
-      const event = pending.slice(start, end);
-      if (!USAGE_ONLY.test(event)) out += event;
-      start = end;
-    }
-    pending = pending.slice(start);
-    if (out) yield encoder.encode(out);
+/** Just past the last event boundary (a blank line: \n\n, \r\n\r\n, …) in buf, or -1. */
+function lastBoundaryEnd(buf: Buffer): number {
+  let i = buf.lastIndexOf(0x0a);
+  while (i > 0) {
+    const j = buf[i - 1] === 0x0d ? i - 2 : i - 1;
+    if (j >= 0 && buf[j] === 0x0a) return i + 1;
+    i = buf.lastIndexOf(0x0a, i - 1);
   }
-  pending += decoder.decode();
-  if (pending && !USAGE_ONLY.test(pending)) yield encoder.encode(pending);
+  return -1;
+}
+
+/** The complete events in `text`, except the usage-only chunk. */
+function dropUsageOnly(text: string): string {
+  let out = "";
+  let start = 0;
+  BOUNDARY.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = BOUNDARY.exec(text))) {
+    const end = m.index + m[0].length;
+    const event = text.slice(start, end);
+    if (!USAGE_ONLY.test(event)) out += event;
+    start = end;
+  }
+  return out + text.slice(start);
+}
+
+/**
+ * Passes SSE events through as each completes, except the usage-only chunk. Bytes are
+ * passed on untouched unless they hold a usage object (once per stream), so a long stream
+ * is neither decoded nor re-encoded.
+ */
+export async function* withoutUsageChunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let pending: Buffer | null = null;
+  for await (const chunk of source) {
+    const buf: Buffer = pending ? Buffer.concat([pending, chunk]) : asBuffer(chunk);
+    const end = lastBoundaryEnd(buf);
+    if (end === -1) {
+      pending = buf;
+      continue;
+    }
+    pending = end < buf.length ? buf.subarray(end) : null;
+    const complete = end < buf.length ? buf.subarray(0, end) : buf;
+    if (findUsageObject(complete, USAGE_KEY, 0, complete.length) === -1) {
+      yield complete;
+      continue;
+    }
+    const out = dropUsageOnly(complete.toString("utf8"));
+    if (out) yield Buffer.from(out);
+  }
+  if (pending && !USAGE_ONLY.test(pending.toString("utf8"))) yield pending;
 }

@@ -13,13 +13,15 @@ export interface GatewayRequest {
   signal: AbortSignal;
 }
 
+/** A web Headers object, or the Node door's view of IncomingMessage.headers (names lower-case). */
 export interface HeaderSource {
   get(name: string): string | null | undefined;
-  entries(): Iterable<[string, string]>;
+  forEach(fn: (value: string, name: string) => void): void;
 }
 
 export interface GatewayResponse {
   status: number;
   headers: Record<string, string | string[]>;
-  body: AsyncIterable<Uint8Array> | string | null;
+  /** A stream, a small upstream body read whole, or a gateway-made answer. */
+  body: AsyncIterable<Uint8Array> | Uint8Array | string | null;
 }

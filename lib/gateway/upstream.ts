@@ -3,6 +3,9 @@ import { AppError } from "@/lib/errors";
 
 // One keep-alive connection pool per provider origin, shared by the whole process
 // (server.ts and Next's bundled route handlers alike). Redirects are never followed.
+// No cap on connections: a stream holds one for its whole life (seconds to minutes), so a
+// cap of N makes the (N+1)th concurrent client wait, untimed, for someone else's stream to end.
+// Concurrency is bounded by the clients; idle connections close after keepAliveTimeout.
 
 const slot = Symbol.for("neuronedge.upstreamPools");
 const pools: Map<string, Pool> = ((globalThis as Record<symbol, Map<string, Pool>>)[slot] ??= new Map());
@@ -10,7 +13,7 @@ const pools: Map<string, Pool> = ((globalThis as Record<symbol, Map<string, Pool
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (!pool) {
-    pool = new Pool(origin, { connections: 256, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
+    pool = new Pool(origin, { connections: null, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000 });
     pools.set(origin, pool);
   }
   return pool;

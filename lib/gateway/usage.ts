@@ -82,5 +82,11 @@ export function meterResponse(res: GatewayResponse, c: CallContext): GatewayResp
     record(c, res.status, ZERO, null, streamed, false);
     return res;
   }
+  if (res.body instanceof Uint8Array) {
+    const meter = createMeter(c.format, streamed, c.model);
+    meter.push(res.body);
+    record(c, res.status, meter.finish(), Math.round(performance.now() - c.startedAt), streamed, false);
+    return res;
+  }
   return { ...res, body: tap(res.body, c, res.status, streamed) };
 }

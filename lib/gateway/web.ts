@@ -21,7 +21,12 @@ export async function handleWebRequest(req: Request): Promise<Response> {
     else headers.set(name, value);
   }
   const { body } = result;
-  const stream = body === null || typeof body === "string" || body instanceof ReadableStream ? body : toStream(body);
+  const stream =
+    body === null || typeof body === "string" || body instanceof ReadableStream
+      ? body
+      : body instanceof Uint8Array
+        ? (body as Uint8Array<ArrayBuffer>)
+        : toStream(body);
   return new Response(stream, { status: result.status, headers });
 }
 

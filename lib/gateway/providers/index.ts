@@ -32,7 +32,16 @@ export function listProviders(): readonly ProviderAdapter[] {
   return adapters;
 }
 
-/** The base URL in force: the operator's PROVIDER_<ID>_BASE_URL, else the provider's own. */
+// Parsed once per distinct value (a URL parse on every request showed in the profile).
+const parsed = new Map<string, URL>();
+
+/** The base URL in force: the operator's PROVIDER_<ID>_BASE_URL, else the provider's own. Do not mutate it. */
 export function providerBaseUrl(p: ProviderAdapter): URL {
-  return new URL(providerBaseUrlOverride(p.id) ?? p.baseUrl);
+  const href = providerBaseUrlOverride(p.id) ?? p.baseUrl;
+  let url = parsed.get(href);
+  if (!url) {
+    if (parsed.size >= 64) parsed.clear(); // only tests change the variables, but stay bounded
+    parsed.set(href, (url = new URL(href)));
+  }
+  return url;
 }

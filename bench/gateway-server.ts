@@ -1,0 +1,92 @@
+// The gateway under test, in its own process: the `npm start` /v1 door exactly as server.ts
+// serves it (loopback Host guard, then handleNodeRequest), without Next, on embedded PGlite in
+// DATA_DIR, with usage recording on (it always is).
+//   DATA_DIR=… PROVIDER_OPENAI_BASE_URL=… tsx bench/gateway-server.ts [--cold-keys 20]
+// Prints one line, "READY {json}": origin, pid, a live key with generous limits, and --cold-keys
+// keys that no process has verified yet (made at BCRYPT_COST, 10 by default as in production).
+//   tsx bench/gateway-server.ts --migrate-only   migrates DATA_DIR, prints "MIGRATED {rssMb}" and exits
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { closeDb } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import type { Caller } from "@/lib/auth/caller";
+import { assertLocalHost } from "@/lib/auth/local-guard";
+import { PERMISSIONS } from "@/lib/auth/permissions";
+import { getEnv } from "@/lib/env";
+import { toAppError } from "@/lib/errors";
+import { handleNodeRequest } from "@/lib/gateway/node";
+import { closeUpstreamPools } from "@/lib/gateway/upstream";
+import { createKey } from "@/lib/keys/service";
+import { clearVerifierCache } from "@/lib/keys/verifier";
+import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
+import { flushUsage } from "@/lib/usage/recorder";
+
+const { values } = parseArgs({
+  options: { "cold-keys": { type: "string", default: "20" }, "migrate-only": { type: "boolean", default: false } },
+});
+
+await migrateDatabase();
+if (values["migrate-only"]) {
+  // What a first start costs: PGlite's initdb grows its WebAssembly memory, which never shrinks.
+  console.log(`MIGRATED ${JSON.stringify({ rssMb: Math.round(process.memoryUsage().rss / 1048576) })}`);
+  await closeDb();
+  process.exit(0);
+}
+policyRuntime();
+
+const caller: Caller = { ownerId: "bench", actorId: "bench", via: "session", permissions: [...PERMISSIONS], ambient: false };
+// The highest limits a key may have: counted on every request, never reached by the bench.
+const limits = { requests_per_minute: 1_000_000, tokens_per_minute: 1_000_000_000 };
+const hot = await createKey(caller, { name: "bench", environment: "live", limits });
+const cold: string[] = [];
+for (let i = 0; i < Number(values["cold-keys"]); i++) {
+  cold.push((await createKey(caller, { name: `bench cold ${i}`, environment: "live", limits })).key);
+}
+// Creating a key caches it; forget them all, so each cold key costs a database lookup and a
+// bcrypt on its first request. (The bench's warm-up verifies the hot key.)
+clearVerifierCache();
+
+const env = getEnv();
+const server = createServer((req, res) => {
+  // As server.ts: the local-mode Host guard, then the gateway core for /v1/*.
+  try {
+    assertLocalHost(env, req.headers.host);
+  } catch (err) {
+    const e = toAppError(err);
+    res.writeHead(e.status, { "content-type": "application/json" });
+    res.end(JSON.stringify(e.toJSON()));
+    return;
+  }
+  if (req.url?.startsWith("/v1/")) {
+    handleNodeRequest(req, res).catch((err) => {
+      console.error("[bench gateway] proxy failure:", (err as Error).message);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+    return;
+  }
+  if (req.url === "/bench/memory") {
+    // For the memory figure: how much of the RSS is the embedded database's WebAssembly heap.
+    const m = process.memoryUsage();
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ ...m, wasm: m.external - m.arrayBuffers }));
+    return;
+  }
+  res.writeHead(404).end();
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, "127.0.0.1", () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`READY ${JSON.stringify({ origin: `http://127.0.0.1:${port}`, pid: process.pid, key: hot.key, coldKeys: cold })}`);
+});
+
+const stop = async () => {
+  server.closeAllConnections();
+  server.close();
+  await Promise.allSettled([flushUsage(), closeUpstreamPools(), closePolicyRuntime()]);
+  await closeDb();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
