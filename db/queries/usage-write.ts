@@ -10,18 +10,20 @@ import type { UsageEventRow } from "../schema";
 export async function insertUsageBatch({ events }: { events: UsageEventRow[] }): Promise<void> {
   if (events.length === 0) return;
   const db = await getDb();
-  const rows = sql.join(
-    events.map(
-      (e) => sql`(${e.ts.toISOString()}::timestamptz, ${e.ownerId}::text, ${e.keyId}::text, ${e.environment}::text,
-        ${e.provider}::text, ${e.model}::text, ${e.endpoint}::text, ${e.status}::int, ${e.inputTokens}::int,
-        ${e.outputTokens}::int, ${e.cachedInputTokens}::int, ${e.costUsd ?? null}::numeric, ${e.latencyMs}::int,
-        ${e.ttfbMs ?? null}::int, ${e.streamed}::boolean, ${e.aborted}::boolean)`,
-    ),
-    sql`, `,
+  const rows = JSON.stringify(
+    events.map((e) => ({
+      ts: e.ts.toISOString(), owner_id: e.ownerId, key_id: e.keyId, environment: e.environment, provider: e.provider,
+      model: e.model, endpoint: e.endpoint, status: e.status, input_tokens: e.inputTokens, output_tokens: e.outputTokens,
+      cached_input_tokens: e.cachedInputTokens, cost_usd: e.costUsd ?? null, latency_ms: e.latencyMs, ttfb_ms: e.ttfbMs ?? null,
+      streamed: e.streamed, aborted: e.aborted,
+    })),
   );
   await db.execute(sql`
-    with ev (ts, owner_id, key_id, environment, provider, model, endpoint, status, input_tokens, output_tokens,
-             cached_input_tokens, cost_usd, latency_ms, ttfb_ms, streamed, aborted) as (values ${rows}),
+    with ev as (
+      select * from json_to_recordset(${rows}::json) as x(ts timestamptz, owner_id text, key_id text, environment text,
+        provider text, model text, endpoint text, status int, input_tokens int, output_tokens int, cached_input_tokens int,
+        cost_usd numeric, latency_ms int, ttfb_ms int, streamed boolean, aborted boolean)
+    ),
     ins as (
       insert into usage_events (ts, owner_id, key_id, environment, provider, model, endpoint, status, input_tokens,
                                 output_tokens, cached_input_tokens, cost_usd, latency_ms, ttfb_ms, streamed, aborted)

@@ -1,13 +1,51 @@
 import bcrypt from "bcryptjs";
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 
-// bcryptjs's async API works in small slices between event-loop turns, so a
-// ~100 ms comparison never freezes other requests.
+// bcrypt comparisons run on a worker thread: bcryptjs's async API works in slices of up to
+// 100 ms, which would freeze every other request on this event loop.
 
 export function hashKey(key: string, cost = getEnv().BCRYPT_COST): Promise<string> {
   return bcrypt.hash(key, cost);
 }
 
+const source = `
+const { parentPort } = require("node:worker_threads");
+const bcrypt = require(${JSON.stringify(createRequire(import.meta.url).resolve("bcryptjs"))});
+parentPort.on("message", ({ id, key, hash }) => {
+  let ok = false;
+  try { ok = bcrypt.compareSync(key, hash); } catch {}
+  parentPort.postMessage({ id, ok });
+});`;
+let worker: Worker | null = null;
+let nextId = 0;
+const waiting = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
+
+function getWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(source, { eval: true });
+  w.unref();
+  w.on("message", ({ id, ok }: { id: number; ok: boolean }) => {
+    waiting.get(id)?.resolve(ok);
+    waiting.delete(id);
+  });
+  // A dead worker must not leave verifications hanging: fail them, start afresh next time.
+  const fail = (err: Error) => {
+    if (worker === w) worker = null;
+    for (const p of waiting.values()) p.reject(err);
+    waiting.clear();
+  };
+  w.on("error", fail);
+  w.on("exit", (code) => fail(new Error(`bcrypt worker exited with code ${code}`)));
+  worker = w;
+  return w;
+}
+
 export function compareKey(key: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(key, hash);
+  return new Promise((resolve, reject) => {
+    const id = nextId++;
+    waiting.set(id, { resolve, reject });
+    getWorker().postMessage({ id, key, hash });
+  });
 }
