@@ -6,7 +6,7 @@ import { looksLikeGatewayKey } from "@/lib/keys/format";
 import { verifyKey, type VerifiedKey } from "@/lib/keys/verifier";
 import { providerErrorJson } from "./errors";
 import { inspectRequest } from "./request-info";
-import { injectStreamUsage, withoutUsageChunk } from "./stream-usage";
+import { injectStreamUsage, injectStreamUsageRaw, withoutUsageChunk } from "./stream-usage";
 import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } from "./providers";
 import { simulate } from "./simulator";
 import type { GatewayRequest, GatewayResponse, HeaderSource } from "./types";
@@ -236,9 +236,17 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
       );
     }
     // Ask for usage on streams the client did not ask it for; the extra chunk is removed below.
-    const injected =
-      provider.streamUsageOption === true && path.endsWith("/chat/completions") && info.json !== null && injectStreamUsage(info.json);
-    if (injected) body = Buffer.from(JSON.stringify(info.json));
+    let injected = false;
+    if (provider.streamUsageOption === true && path.endsWith("/chat/completions") && body) {
+      if (info.json !== null) {
+        injected = injectStreamUsage(info.json);
+        if (injected) body = Buffer.from(JSON.stringify(info.json));
+      } else if (info.stream) {
+        // Too large to parse whole (a long conversation): inject without parsing.
+        const withUsage = injectStreamUsageRaw(body);
+        if (withUsage) [body, injected] = [withUsage, true];
+      }
+    }
 
     const upstream = await callUpstream({
       url,

@@ -187,6 +187,27 @@ describe.each<Door>(["node", "web"])("usage metering through the %s door", (door
       expect(e.costUsd).toBeGreaterThan(0);
     });
 
+    it("a stream with a prompt too large to parse on the hot path is still metered, its usage chunk still hidden", async () => {
+      const { id, key } = await gw.liveKey();
+      const long = "All work and no play. ".repeat(20_000); // ~440 KB: above the parse limit
+      for (const stream_options of [undefined, { include_usage: false }]) {
+        gw.mock.reset();
+        const body = { model: "gpt-5.2", messages: [{ role: "user" as const, content: long }] };
+        const stream = await openai(door, key).chat.completions.create({ ...body, stream: true, ...(stream_options ? { stream_options } : {}) });
+        const chunks: OpenAI.ChatCompletionChunk[] = [];
+        for await (const chunk of stream) chunks.push(chunk);
+        expect(chunks.filter((c) => c.usage || c.choices.length === 0)).toEqual([]);
+        const upstream = JSON.parse(gw.mock.requests[0].body);
+        expect(upstream.stream_options).toEqual({ include_usage: true });
+        expect(upstream.messages[0].content).toBe(long); // the rest of the body untouched
+      }
+      await flushUsage();
+      const db = await getDb();
+      const events = await db.select().from(usageEvents).where(eq(usageEvents.keyId, id));
+      expect(events).toHaveLength(2);
+      for (const e of events) expect(e.inputTokens).toBeGreaterThan(50_000);
+    });
+
     it("a stream with include_usage from the client: the client sees the usage chunk, and it is what is recorded", async () => {
       const { id, key } = await gw.liveKey();
       const stream = await openai(door, key).chat.completions.create({

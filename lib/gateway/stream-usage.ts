@@ -13,6 +13,29 @@ export function injectStreamUsage(body: Obj): boolean {
   return true;
 }
 
+const STREAM_OPTIONS = Buffer.from('"stream_options"');
+const INJECTION = Buffer.from('"stream_options":{"include_usage":true},');
+
+/**
+ * The same for a body too large to parse on the hot path (the caller scanned `"stream": true`):
+ * the option goes in right after the opening brace. A body that mentions stream_options
+ * anywhere is parsed after all, so a client's own options are merged, never shadowed.
+ */
+export function injectStreamUsageRaw(body: Buffer): Buffer | null {
+  if (body.includes(STREAM_OPTIONS)) {
+    try {
+      const json = JSON.parse(body.toString("utf8")) as Obj;
+      return injectStreamUsage(json) ? Buffer.from(JSON.stringify(json)) : null;
+    } catch {
+      return null;
+    }
+  }
+  let i = 0;
+  while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
+  if (body[i] !== 0x7b) return null; // not a JSON object
+  return Buffer.concat([body.subarray(0, i + 1), INJECTION, body.subarray(i + 1)]);
+}
+
 // The usage-only chunk: `choices` is empty and `usage` is set.
 const USAGE_ONLY = /^data:\s*\{.*"choices"\s*:\s*\[\s*\].*"usage"\s*:\s*\{/s;
 const BOUNDARY = /\r?\n\r?\n/g;
