@@ -52,5 +52,10 @@ test.describe("shutdown", () => {
     const { totals } = (await usage.json()) as { totals: { requests: number; output_tokens: number } };
     expect(totals.requests).toBe(REQUESTS);
     expect(totals.output_tokens).toBeGreaterThan(0);
+
+    // A fresh process has nothing cached: the key is verified with bcrypt again, inside Next's
+    // bundle here (the key is valid but may only call providers, hence 403, not 401 or 500).
+    const asKey = await fetch(`${server.origin}/api/keys`, { headers: { authorization: `Bearer ${key}` } });
+    expect(asKey.status).toBe(403);
   });
 });

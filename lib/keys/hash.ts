@@ -1,5 +1,4 @@
 import bcrypt from "bcryptjs";
-import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 
@@ -10,9 +9,11 @@ export function hashKey(key: string, cost = getEnv().BCRYPT_COST): Promise<strin
   return bcrypt.hash(key, cost);
 }
 
+// Plain source, resolved by the worker from the working directory: a bundler (Next's) would
+// otherwise rewrite a resolved path into one of its own module ids.
 const source = `
 const { parentPort } = require("node:worker_threads");
-const bcrypt = require(${JSON.stringify(createRequire(import.meta.url).resolve("bcryptjs"))});
+const bcrypt = require("bcryptjs");
 parentPort.on("message", ({ id, key, hash }) => {
   let ok = false;
   try { ok = bcrypt.compareSync(key, hash); } catch {}
