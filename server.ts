@@ -4,13 +4,12 @@ import nextEnv from "@next/env";
 import next from "next";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
-import { assertLocalHost, assertSafeBind } from "@/lib/auth/local-guard";
+import { assertSafeBind } from "@/lib/auth/local-guard";
 import { getEnv } from "@/lib/env";
-import { handleNodeRequest } from "@/lib/gateway/node";
+import { serveGateway } from "@/lib/gateway/node";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { flushUsage } from "@/lib/usage/recorder";
 import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
-import { toAppError } from "@/lib/errors";
 
 // `npm start` runs this: one Node server in front of Next. The gateway core answers
 // /v1/* here directly, since Next's request pipeline is the throughput ceiling
@@ -42,22 +41,7 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
-    try {
-      assertLocalHost(env, req.headers.host);
-    } catch (err) {
-      const e = toAppError(err);
-      res.writeHead(e.status, { "content-type": "application/json" });
-      res.end(JSON.stringify(e.toJSON()));
-      return;
-    }
-    if (req.url?.startsWith("/v1/")) {
-      handleNodeRequest(req, res).catch((err) => {
-        console.error("[neuronedge] proxy failure:", (err as Error).message);
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
-      });
-      return;
-    }
+    if (serveGateway(env, req, res)) return;
     // The audit log records the client's address: a proxy in front reports it in
     // X-Forwarded-For; without one, it is the socket's peer.
     req.headers["x-forwarded-for"] ??= req.socket.remoteAddress;

@@ -11,11 +11,9 @@ import { parseArgs } from "node:util";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import type { Caller } from "@/lib/auth/caller";
-import { assertLocalHost } from "@/lib/auth/local-guard";
 import { PERMISSIONS } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
-import { toAppError } from "@/lib/errors";
-import { handleNodeRequest } from "@/lib/gateway/node";
+import { serveGateway } from "@/lib/gateway/node";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { createKey } from "@/lib/keys/service";
 import { clearVerifierCache } from "@/lib/keys/verifier";
@@ -49,23 +47,8 @@ clearVerifierCache();
 
 const env = getEnv();
 const server = createServer((req, res) => {
-  // As server.ts: the local-mode Host guard, then the gateway core for /v1/*.
-  try {
-    assertLocalHost(env, req.headers.host);
-  } catch (err) {
-    const e = toAppError(err);
-    res.writeHead(e.status, { "content-type": "application/json" });
-    res.end(JSON.stringify(e.toJSON()));
-    return;
-  }
-  if (req.url?.startsWith("/v1/")) {
-    handleNodeRequest(req, res).catch((err) => {
-      console.error("[bench gateway] proxy failure:", (err as Error).message);
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
-    return;
-  }
+  // Exactly server.ts's front door: the local-mode Host guard, then the gateway core for /v1/*.
+  if (serveGateway(env, req, res)) return;
   if (req.url === "/bench/memory") {
     // For the memory figure: how much of the RSS is the embedded database's WebAssembly heap.
     const m = process.memoryUsage();

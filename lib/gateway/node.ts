@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { once } from "node:events";
+import { assertLocalHost } from "@/lib/auth/local-guard";
+import type { Env } from "@/lib/env";
+import { toAppError } from "@/lib/errors";
 import { handle } from "./handle";
 import type { HeaderSource } from "./types";
 
@@ -67,4 +70,26 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
     aborter.abort();
     res.destroy();
   }
+}
+
+/**
+ * server.ts's front door, shared with the benchmark so it measures exactly this: the local-mode
+ * Host guard, then the gateway core for /v1/*. False when the request is someone else's (Next's).
+ */
+export function serveGateway(env: Env, req: IncomingMessage, res: ServerResponse): boolean {
+  try {
+    assertLocalHost(env, req.headers.host);
+  } catch (err) {
+    const e = toAppError(err);
+    res.writeHead(e.status, { "content-type": "application/json" });
+    res.end(JSON.stringify(e.toJSON()));
+    return true;
+  }
+  if (!req.url?.startsWith("/v1/")) return false;
+  handleNodeRequest(req, res).catch((err) => {
+    console.error("[neuronedge] proxy failure:", (err as Error).message);
+    if (!res.headersSent) res.writeHead(500).end();
+    else res.destroy();
+  });
+  return true;
 }
