@@ -182,6 +182,19 @@ function freePort(): Promise<number> {
   });
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ: 100 on every Linux architecture Node runs on
+
 /** Resident memory of a process, from /proc (Linux); NaN elsewhere. */
 function rssMb(pid: number): number {
   try {
@@ -205,6 +218,8 @@ interface Target {
   name: string;
   url: string;
   headers: Record<string, string>;
+  /** The process that does this target's work (for direct, the mock itself). */
+  pid: number;
 }
 const CHAT = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello in one short sentence." }] };
 const chatBody = JSON.stringify(CHAT);
@@ -269,11 +284,12 @@ function cannon(
 }
 
 /** A measured run after an unmeasured warm-up; its errors are the bench's errors. */
-async function measure(t: Target, o: { connections: number; duration?: number; amount?: number; body?: string }, what: string): Promise<Load> {
+async function measure(t: Target, o: { connections: number; duration?: number; amount?: number; body?: string }, what: string, onStart?: () => void): Promise<Load> {
   if (opt.warmup > 0) {
     const warm = o.amount ? { amount: Math.max(2, Math.ceil(o.amount / 10)) } : { duration: opt.warmup };
     await cannon(t, { connections: o.connections, body: o.body, ...warm }).done;
   }
+  onStart?.();
   const r = await cannon(t, o).done;
   const bad = r.errors + r.timeouts + r.non2xx;
   if (bad > 0) error(`${what} on ${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx responses`);
@@ -367,6 +383,11 @@ const tempDir = (label: string) => {
   return d;
 };
 const tsx = (file: string, ...args: string[]) => ["--import", "tsx", join(root, file), ...args];
+// The gateway runs compiled, with plain node, exactly as `npm start` runs server.ts.
+const { buildServer } = (await import(pathToFileURL(join(root, "scripts", "build-server.mjs")).href)) as {
+  buildServer: (entry: string, outfile: string) => string;
+};
+const gatewayBundle = buildServer("bench/gateway-server.ts", ".next/neuronedge/bench-gateway.mjs");
 
 let exitCode = 0;
 const results: Record<string, unknown> = {};
@@ -376,14 +397,14 @@ try {
   // `npm start`: PGlite's initdb leaves ~450 MB of WebAssembly memory behind in the process that
   // ran it, which would swamp what the gateway itself holds. That first-start figure is recorded too.
   const migrated = (dataDir: string) =>
-    startChild("migrate", tsx("bench/gateway-server.ts", "--migrate-only"), { DATA_DIR: dataDir }, /^MIGRATED (.*)$/m).then((c) => {
+    startChild("migrate", [gatewayBundle, "--migrate-only"], { DATA_DIR: dataDir }, /^MIGRATED (.*)$/m).then((c) => {
       c.stopping = true; // it exits by itself
       return new Promise<number>((resolve) => c.proc.once("exit", () => resolve(JSON.parse(c.ready).rssMb)));
     });
   const gatewayDir = tempDir("gateway");
   const nextDir = opt.next ? tempDir("next") : null;
   const portkeyPort = opt.portkey ? await freePort() : 0;
-  const [mock, slowMock, firstStartRssMb] = await Promise.all([
+  const [mock, slowMock, firstStartRssMb, , portkeyChild] = await Promise.all([
     startChild("mock", tsx("bench/mock.ts", "--chunks", String(opt.streamChunks), "--large-chunks", String(opt.largeChunks), "--large-chunk-bytes", String(opt.largeChunkBytes)), {}),
     // Slow streams for the memory test: 100 deltas, paced to last --memory-seconds.
     startChild("slow mock", tsx("bench/mock.ts", "--chunks", "100", "--chunk-delay-ms", String(slowDelay)), {}),
@@ -412,10 +433,12 @@ try {
   };
   const gatewayArgs = [
     ...(opt.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", opt.cpuProf] : []),
-    ...tsx("bench/gateway-server.ts", "--cold-keys", String(opt.coldKeys)),
+    gatewayBundle,
+    "--cold-keys",
+    String(opt.coldKeys),
   ];
   const nextPort = await freePort();
-  const [gatewayChild, bareChild] = await Promise.all([
+  const [gatewayChild, bareChild, nextChild] = await Promise.all([
     startChild("gateway", gatewayArgs, gatewayEnv),
     startChild("bare", tsx("bench/bare-proxy.ts"), { UPSTREAM: mockUrl }),
     nextDir
@@ -445,18 +468,19 @@ try {
     nextKey = created.key;
   }
 
-  const direct: Target = { name: "direct", url: `${mockUrl}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench" } };
-  const bare: Target = { name: "bare", url: `${bareChild.ready.trim()}/v1/openai/chat/completions`, headers: { authorization: "Bearer sk-bench" } };
-  const gateway: Target = { name: "gateway", url: `${gw.origin}/v1/openai/chat/completions`, headers: { authorization: `Bearer ${gw.key}`, "x-provider-api-key": "sk-bench" } };
+  const direct: Target = { name: "direct", url: `${mockUrl}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench" }, pid: mock.pid };
+  const bare: Target = { name: "bare", url: `${bareChild.ready.trim()}/v1/openai/chat/completions`, headers: { authorization: "Bearer sk-bench" }, pid: bareChild.pid };
+  const gateway: Target = { name: "gateway", url: `${gw.origin}/v1/openai/chat/completions`, headers: { authorization: `Bearer ${gw.key}`, "x-provider-api-key": "sk-bench" }, pid: gw.pid };
   const portkey: Target | null = opt.portkey
     ? {
         name: "portkey",
         url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
         headers: { authorization: "Bearer sk-bench", "x-portkey-provider": "openai", "x-portkey-custom-host": `${mockUrl}/v1` },
+        pid: portkeyChild!.pid,
       }
     : null;
   const nextDoor: Target | null = nextOrigin
-    ? { name: "next", url: `${nextOrigin}/v1/openai/chat/completions`, headers: { authorization: `Bearer ${nextKey}`, "x-provider-api-key": "sk-bench" } }
+    ? { name: "next", url: `${nextOrigin}/v1/openai/chat/completions`, headers: { authorization: `Bearer ${nextKey}`, "x-provider-api-key": "sk-bench" }, pid: nextChild!.pid }
     : null;
   const targets = [direct, bare, gateway, portkey, nextDoor].filter((t): t is Target => t !== null);
   for (const t of targets) await check(t);
@@ -469,9 +493,13 @@ try {
   if (opt.phases.has("throughput")) {
     const tp: Record<string, unknown> = {};
     for (const t of targets.filter((x) => !opt.targets || opt.targets.has(x.name))) {
-      const r = await measure(t, { connections: opt.connections, duration: opt.duration }, "throughput");
-      tp[t.name] = { rps: round(r.rps, 0), requests: r.requests, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, p50Ms: round(percentile(r.latencies, 0.5)), p99Ms: round(percentile(r.latencies, 0.99)) };
-      log(`throughput ${t.name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  (${opt.connections} connections, ${r.seconds} s, errors ${r.errors + r.timeouts + r.non2xx})`);
+      let cpu0 = NaN;
+      const r = await measure(t, { connections: opt.connections, duration: opt.duration }, "throughput", () => (cpu0 = cpuMs(t.pid)));
+      // CPU time the target's own process spent per request: unlike req/s, it hardly depends on
+      // what else the machine is doing, so it compares the proxies' work even on a noisy box.
+      const cpuUs = ((cpuMs(t.pid) - cpu0) * 1000) / (r.requests + r.non2xx);
+      tp[t.name] = { rps: round(r.rps, 0), requests: r.requests, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, p50Ms: round(percentile(r.latencies, 0.5)), p99Ms: round(percentile(r.latencies, 0.99)), cpuUsPerRequest: round(cpuUs, 1) };
+      log(`throughput ${t.name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  ${cpuUs.toFixed(0).padStart(4)} µs CPU/request  (${opt.connections} connections, ${r.seconds} s, errors ${r.errors + r.timeouts + r.non2xx})`);
     }
     results.throughput = { connections: opt.connections, seconds: opt.duration, ...tp };
     rss.throughput = round(rssMb(gw.pid), 1);
