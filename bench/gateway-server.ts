@@ -1,7 +1,7 @@
 // The gateway under test, in its own process: the `npm start` /v1 door exactly as server.ts
 // serves it (loopback Host guard, then handleNodeRequest), without Next, on embedded PGlite in
 // DATA_DIR, with usage recording on (it always is).
-//   DATA_DIR=… PROVIDER_OPENAI_BASE_URL=… tsx bench/gateway-server.ts [--cold-keys 20]
+//   DATA_DIR=… PROVIDER_OPENAI_BASE_URL=… tsx bench/gateway-server.ts [--cold-keys 20]   (the bench runs it bundled, as npm start runs server.ts)
 // Prints one line, "READY {json}": origin, pid, a live key with generous limits, and --cold-keys
 // keys that no process has verified yet (made at BCRYPT_COST, 10 by default as in production).
 //   tsx bench/gateway-server.ts --migrate-only   migrates DATA_DIR, prints "MIGRATED {rssMb}" and exits

@@ -1,8 +1,10 @@
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { getEnv } from "@/lib/env";
 import { getDb } from "./client";
 
-const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+// From the app's root, where every entry point runs (npm scripts, server.ts, its bundle in .next/
+// and Next itself), rather than from import.meta.url, which the bundle moves.
+const migrationsFolder = join(process.cwd(), "db", "migrations");
 // Any fixed number: every instance asks Postgres for the same lock.
 const MIGRATION_LOCK = 7_216_220_501;
 

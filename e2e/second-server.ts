@@ -15,7 +15,7 @@ export interface AppServer {
 }
 
 export async function startAppServer(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<AppServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(root, "server.ts")], {
+  const child: ChildProcess = spawn(process.execPath, [join(root, ".next/neuronedge/server.mjs")], {
     cwd: root,
     stdio: "ignore",
     env: {

@@ -1,12 +1,15 @@
-// `npm start`: build the app if there is no build for the current sources, then run server.ts.
+// `npm start`: build the app if there is no build for the current sources, then run server.ts
+// (compiled into .next/neuronedge/server.mjs by scripts/build-server.mjs, run with plain node).
 import { spawnSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildServer } from "./build-server.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const stampFile = join(root, ".next", "neuronedge-source-hash");
-const sources = ["app", "components", "lib", "db", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json"];
+const sources = ["app", "components", "lib", "db", "server.ts", "proxy.ts", "next.config.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json", "scripts/build-server.mjs"];
+export const SERVER_BUNDLE = ".next/neuronedge/server.mjs";
 
 function hashTree(hash, path) {
   if (!existsSync(path)) return;
@@ -30,7 +33,8 @@ const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 
 export function ensureBuild() {
   const want = sourceHash();
-  const have = existsSync(stampFile) && existsSync(join(root, ".next", "BUILD_ID")) ? readFileSync(stampFile, "utf8") : "";
+  const built = existsSync(join(root, ".next", "BUILD_ID")) && existsSync(join(root, SERVER_BUNDLE));
+  const have = built && existsSync(stampFile) ? readFileSync(stampFile, "utf8") : "";
   if (have === want) return;
   console.log("Building NeuronEdge (first start, or the sources changed)…");
   const r = spawnSync(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
@@ -39,12 +43,13 @@ export function ensureBuild() {
     env: { ...env, NODE_ENV: "production" },
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  buildServer("server.ts", SERVER_BUNDLE);
   writeFileSync(stampFile, want);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   ensureBuild();
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "server.ts")], {
+  const child = spawn(process.execPath, [join(root, SERVER_BUNDLE)], {
     cwd: root,
     stdio: "inherit",
     env: { ...env, NODE_ENV: "production" },
