@@ -1,11 +1,14 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import nextEnv from "@next/env";
 import next from "next";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { assertSafeBind } from "@/lib/auth/local-guard";
-import { getEnv } from "@/lib/env";
+import { getEnv, type Env } from "@/lib/env";
 import { serveGateway } from "@/lib/gateway/node";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { flushUsage } from "@/lib/usage/recorder";
@@ -16,6 +19,7 @@ import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
 // (DESIGN.md); every other request goes to Next's own handler.
 
 const dev = process.argv.includes("--dev");
+const migrateOnly = process.argv.includes("--migrate-only");
 
 function describeDatabase(): string {
   const env = getEnv();
@@ -24,11 +28,29 @@ function describeDatabase(): string {
   return `${env.dbDriver === "neon" ? "Neon" : "Postgres"} at ${url.host}${url.pathname}`;
 }
 
+/**
+ * PGlite's initdb grows its WebAssembly memory to ~850 MB, and a process never gets that back.
+ * A new embedded database is therefore created by a short-lived copy of this process
+ * (`--migrate-only`); the server then opens it ready-made.
+ */
+function createEmbeddedDatabaseApart(env: Env): void {
+  if (env.dbDriver !== "pglite" || env.DATA_DIR.includes("://") || existsSync(join(env.DATA_DIR, "PG_VERSION"))) return;
+  console.log(`Creating the embedded database in ${env.DATA_DIR}…`);
+  const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1], "--migrate-only"], { stdio: "inherit" });
+  if (r.status !== 0) throw new Error(`Could not create the embedded database in ${env.DATA_DIR}.`);
+}
+
 async function main(): Promise<void> {
   // .env, .env.local, .env.production…: the same files Next reads, loaded before we read them.
   nextEnv.loadEnvConfig(process.cwd(), dev);
   const env = getEnv();
+  if (migrateOnly) {
+    await migrateDatabase();
+    await closeDb();
+    return;
+  }
   assertSafeBind(env);
+  createEmbeddedDatabaseApart(env);
   try {
     await migrateDatabase();
   } catch (err) {

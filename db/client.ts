@@ -21,7 +21,7 @@ async function connect(): Promise<Connection> {
   if (env.dbDriver === "pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
     const { drizzle } = await import("drizzle-orm/pglite");
-    const client = new PGlite(env.DATA_DIR);
+    const client = new PGlite(env.DATA_DIR, { postgresqlconf: [`shared_buffers=${env.PGLITE_SHARED_BUFFERS}`] });
     await client.waitReady;
     return { db: drizzle(client, { schema }) as unknown as Db, close: () => client.close() };
   }

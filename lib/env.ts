@@ -19,6 +19,9 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: optionalString,
   DATA_DIR: z.string().default("./.data"),
+  // The embedded database's page cache (Postgres' shared_buffers): its default of 128 MB is
+  // most of the gateway's memory, and the OS caches the data files behind it anyway.
+  PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, "a size such as 32MB").default("32MB"),
   DATABASE_URL: optionalString,
   DATABASE_DRIVER: z.enum(["pg", "neon", "pglite"]).optional(),
   REDIS_URL: optionalString,
