@@ -22,6 +22,21 @@ parentPort.on("message", ({ id, key, hash }) => {
 let worker: Worker | null = null;
 let nextId = 0;
 const waiting = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
+// Cold keys are rare once traffic is warm, and a thread holds ~20 MB: it leaves when idle.
+let idleMs = 30_000;
+let idleTimer: NodeJS.Timeout | null = null;
+
+function retireWhenIdle(): void {
+  if (waiting.size > 0 || idleTimer) return;
+  idleTimer = setTimeout(() => {
+    idleTimer = null;
+    if (waiting.size > 0 || !worker) return;
+    const w = worker;
+    worker = null;
+    void w.terminate();
+  }, idleMs);
+  idleTimer.unref();
+}
 
 function getWorker(): Worker {
   if (worker) return worker;
@@ -30,10 +45,13 @@ function getWorker(): Worker {
   w.on("message", ({ id, ok }: { id: number; ok: boolean }) => {
     waiting.get(id)?.resolve(ok);
     waiting.delete(id);
+    retireWhenIdle();
   });
   // A dead worker must not leave verifications hanging: fail them, start afresh next time.
+  // (A retired worker's exit is no failure: it had nothing pending, and a successor may.)
   const fail = (err: Error) => {
-    if (worker === w) worker = null;
+    if (worker !== w) return;
+    worker = null;
     for (const p of waiting.values()) p.reject(err);
     waiting.clear();
   };
@@ -47,6 +65,14 @@ export function compareKey(key: string, hash: string): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     waiting.set(id, { resolve, reject });
+    if (idleTimer) clearTimeout(idleTimer);
+    idleTimer = null;
     getWorker().postMessage({ id, key, hash });
   });
+}
+
+/** How long an idle worker stays (tests shorten it); whether one is running now. */
+export function bcryptWorker(opts: { idleMs?: number } = {}): { running: boolean } {
+  if (opts.idleMs !== undefined) idleMs = opts.idleMs;
+  return { running: worker !== null };
 }

@@ -1,0 +1,23 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { bcryptWorker, compareKey, hashKey } from "./hash";
+
+describe("bcrypt comparisons on a worker thread", () => {
+  afterAll(() => void bcryptWorker({ idleMs: 30_000 }));
+
+  it("answers right and wrong keys", async () => {
+    const hash = await hashKey("ne_live_right", 4);
+    expect(await compareKey("ne_live_right", hash)).toBe(true);
+    expect(await compareKey("ne_live_wrong", hash)).toBe(false);
+  });
+
+  it("retires the idle thread and starts a new one for the next comparison", async () => {
+    bcryptWorker({ idleMs: 50 });
+    const hash = await hashKey("ne_live_again", 4);
+    expect(await compareKey("ne_live_again", hash)).toBe(true);
+    expect(bcryptWorker().running).toBe(true);
+    await expect.poll(() => bcryptWorker().running, { timeout: 5_000 }).toBe(false);
+    // A comparison straight after retirement: the old thread's exit must not fail it.
+    const again = [compareKey("ne_live_again", hash), compareKey("ne_live_nope", hash)];
+    expect(await Promise.all(again)).toEqual([true, false]);
+  });
+});
