@@ -131,6 +131,28 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       expect(upstream.completed).toBe(false);
     });
 
+    it("a long stream read slowly arrives whole and in order", async () => {
+      const { key } = await gw.liveKey();
+      // 2,000 deltas of 1 KB: far more than a socket holds, so a slow reader makes the gateway wait.
+      const deltas = Array.from({ length: 2_000 }, (_, i) => `${String(i).padStart(4, "0")}${"x".repeat(1020)}`);
+      const base = { id: "chatcmpl-long", object: "chat.completion.chunk", created: 1, model: "gpt-5.2" };
+      gw.mock.reply({
+        frames: [
+          ...deltas.map((content) => ({ data: { ...base, choices: [{ index: 0, delta: { content }, finish_reason: null }] } })),
+          { data: "[DONE]" },
+        ],
+      });
+      const stream = await openai(door, key).chat.completions.create({ model: "gpt-5.2", messages: [{ role: "user", content: "long" }], stream: true });
+      const got: string[] = [];
+      for await (const chunk of stream) {
+        got.push(chunk.choices[0]?.delta?.content ?? "");
+        if (got.length % 200 === 0) await new Promise((r) => setTimeout(r, 50)); // a slow reader
+      }
+      expect(got.length).toBe(deltas.length);
+      expect(got).toEqual(deltas);
+      expect(gw.mock.requests[0].completed).toBe(true);
+    });
+
     it("forwards embeddings", async () => {
       const { key } = await gw.liveKey();
       const res = await openai(door, key).embeddings.create({ model: "text-embedding-3-small", input: ["a", "b"] });
@@ -257,12 +279,14 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
     it("an unreachable provider → 502, a silent one → 504", async () => {
       const { key } = await gw.liveKey();
       process.env.PROVIDER_OPENAI_BASE_URL = "http://127.0.0.1:1/v1"; // nothing listens on port 1
+      resetEnv();
       try {
         const err = await openai(door, key).chat.completions.create(chat).catch((e) => e);
         expect(err).toBeInstanceOf(OpenAI.APIError);
         expect(err.status).toBe(502);
       } finally {
         process.env.PROVIDER_OPENAI_BASE_URL = gw.mock.baseUrls.openai;
+        resetEnv();
       }
       process.env.UPSTREAM_TIMEOUT_MS = "300";
       resetEnv();

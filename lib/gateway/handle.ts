@@ -1,5 +1,4 @@
 import { Readable } from "node:stream";
-import type { Dispatcher } from "undici";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { looksLikeGatewayKey } from "@/lib/keys/format";
@@ -10,7 +9,7 @@ import { injectStreamUsage, injectStreamUsageRaw, withoutUsageChunk } from "./st
 import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } from "./providers";
 import { simulate } from "./simulator";
 import type { GatewayRequest, GatewayResponse, HeaderSource } from "./types";
-import { callUpstream, upstreamError } from "./upstream";
+import { callUpstream } from "./upstream";
 import { upstreamUrl } from "./upstream-url";
 import { meterResponse, recordWithoutBody, type CallContext } from "./usage";
 import { admit, assertModelAllowed, assertProviderAllowed, assertWithinBudget, estimateTokens } from "@/lib/limits/enforce";
@@ -145,25 +144,6 @@ function clientHeaders(upstream: Record<string, string | string[] | undefined>):
   return out;
 }
 
-const WHOLE_BODY_MAX = 64 * 1024;
-
-/**
- * A small answer of declared length that is not a stream (a chat completion, an error) is read
- * whole: the client then gets it in one write, without the per-chunk stream machinery, which
- * showed in the profile. Streams and large or unsized bodies still pass through chunk by chunk.
- */
-async function wholeIfSmall(upstream: Dispatcher.ResponseData): Promise<Buffer | null> {
-  const declared = upstream.headers["content-length"];
-  const type = upstream.headers["content-type"];
-  if (typeof declared !== "string" || !(Number(declared) <= WHOLE_BODY_MAX)) return null;
-  if (typeof type === "string" && type.startsWith("text/event-stream")) return null;
-  try {
-    return Buffer.from(await upstream.body.arrayBuffer());
-  } catch (err) {
-    throw upstreamError(err);
-  }
-}
-
 /** The endpoint as recorded: the path, with Gemini's model segment generalised. */
 function endpointOf(path: string): string {
   return path.replace(/\/models\/[^/:]+/, "/models/{model}");
@@ -171,7 +151,7 @@ function endpointOf(path: string): string {
 
 /** Test keys never reach a provider: the built-in simulator answers in its wire format. */
 async function simulated(req: GatewayRequest, provider: ProviderAdapter, path: string, json: unknown): Promise<GatewayResponse> {
-  const res = await simulate({ format: provider.format, method: req.method, path, search: req.search, body: json, signal: req.signal });
+  const res = await simulate({ format: provider.format, method: req.method, path, search: req.search, body: json, signal: req.cancel.signal });
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => (headers[name] = value));
   return { status: res.status, headers: clientHeaders(headers), body: res.body as AsyncIterable<Uint8Array> | null };
@@ -253,19 +233,16 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
       method: req.method,
       headers: upstreamHeaders(req, provider, providerKey),
       body,
-      signal: req.signal,
+      cancel: req.cancel,
       timeoutMs: getEnv().UPSTREAM_TIMEOUT_MS,
     });
+    const whole = Buffer.isBuffer(upstream.body);
     if (upstream.statusCode >= 300 && upstream.statusCode < 400) {
       // Never follow, never relay: a relayed Location would send the client's keys elsewhere.
-      await upstream.body.dump();
+      if (!Buffer.isBuffer(upstream.body)) upstream.body.discard();
       throw new AppError("bad_gateway", "The provider answered with a redirect, which the gateway does not follow.");
     }
-    const whole = await wholeIfSmall(upstream);
-    const metered = meterResponse(
-      { status: upstream.statusCode, headers: clientHeaders(upstream.headers), body: whole ?? upstream.body },
-      call,
-    );
+    const metered = meterResponse({ status: upstream.statusCode, headers: clientHeaders(upstream.headers), body: upstream.body }, call);
     if (injected && !whole) metered.body = withoutUsageChunk(metered.body as AsyncIterable<Uint8Array>);
     return withHeaders(metered, admission.headers);
   } catch (err) {

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Env } from "@/lib/env";
 import { toAppError } from "@/lib/errors";
+import { Cancellation } from "./cancel";
 import { handle } from "./handle";
 import type { HeaderSource } from "./types";
 
@@ -37,10 +38,10 @@ export function splitGatewayUrl(url: string): { provider: string; path: string; 
 }
 
 export async function handleNodeRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const aborter = new AbortController();
+  const cancel = new Cancellation();
   // The client going away (before we finished) cancels the upstream call.
   res.once("close", () => {
-    if (!res.writableFinished) aborter.abort();
+    if (!res.writableFinished) cancel.abort();
   });
   const { provider, path, search } = splitGatewayUrl(req.url ?? "/");
   const result = await handle({
@@ -50,7 +51,7 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
     search,
     headers: nodeHeaders(req.headers),
     body: req.method === "GET" || req.method === "HEAD" ? null : req,
-    signal: aborter.signal,
+    cancel,
   });
   res.writeHead(result.status, result.headers);
   const { body } = result;
@@ -67,7 +68,7 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
     res.end();
   } catch {
     // Upstream failed mid-stream (or the client left): the status is sent, so cut the connection.
-    aborter.abort();
+    cancel.abort();
     res.destroy();
   }
 }

@@ -1,3 +1,5 @@
+import type { Cancellation } from "./cancel";
+
 /** The gateway core's view of a request: no Next, no node:http, just what it needs. */
 export interface GatewayRequest {
   method: string;
@@ -9,8 +11,8 @@ export interface GatewayRequest {
   search: string;
   headers: HeaderSource;
   body: AsyncIterable<Uint8Array> | null;
-  /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  /** Fires when the client goes away. */
+  cancel: Cancellation;
 }
 
 /** A web Headers object, or the Node door's view of IncomingMessage.headers (names lower-case). */

@@ -1,3 +1,4 @@
+import { Cancellation } from "./cancel";
 import { handle } from "./handle";
 import { splitGatewayUrl } from "./node";
 
@@ -13,7 +14,7 @@ export async function handleWebRequest(req: Request): Promise<Response> {
     search,
     headers: req.headers,
     body: req.body as AsyncIterable<Uint8Array> | null,
-    signal: req.signal,
+    cancel: Cancellation.follow(req.signal),
   });
   const headers = new Headers();
   for (const [name, value] of Object.entries(result.headers)) {

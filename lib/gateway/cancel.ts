@@ -1,0 +1,35 @@
+import { EventEmitter } from "node:events";
+
+/**
+ * Says once ("abort") that the client went away, so the upstream call can stop. An EventEmitter
+ * rather than an AbortSignal: in Node 20 a listener on an AbortSignal costs ~10 µs to add and
+ * remove, against ~0.5 µs here, and the proxy's whole per-request work is a few hundred µs.
+ */
+export class Cancellation extends EventEmitter {
+  aborted = false;
+  #controller: AbortController | null = null;
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.emit("abort");
+    this.#controller?.abort();
+  }
+
+  /** A web AbortSignal for APIs that need one (the test-key simulator), made on first use. */
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.aborted) this.#controller.abort();
+    }
+    return this.#controller.signal;
+  }
+
+  /** Follows a web AbortSignal (the route-handler door's request.signal). */
+  static follow(signal: AbortSignal): Cancellation {
+    const c = new Cancellation();
+    if (signal.aborted) c.abort();
+    else signal.addEventListener("abort", () => c.abort(), { once: true });
+    return c;
+  }
+}
