@@ -89,10 +89,17 @@ export function getEnv(): Env {
 /** Tests change process.env between cases; this forgets the parsed copy. */
 export function resetEnv(): void {
   cached = undefined;
+  overrides.clear();
 }
+
+// Read once per provider (until resetEnv): process.env lookups showed in the proxy's profile.
+const overrides = new Map<string, string | undefined>();
 
 /** `PROVIDER_<ID>_BASE_URL`: the operator's replacement for a provider's base URL. */
 export function providerBaseUrlOverride(providerId: string): string | undefined {
+  if (overrides.has(providerId)) return overrides.get(providerId);
   const v = process.env[`PROVIDER_${providerId.toUpperCase().replace(/-/g, "_")}_BASE_URL`];
-  return v && v.trim() !== "" ? v.trim().replace(/\/+$/, "") : undefined;
+  const url = v && v.trim() !== "" ? v.trim().replace(/\/+$/, "") : undefined;
+  overrides.set(providerId, url);
+  return url;
 }

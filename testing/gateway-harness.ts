@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import * as v1Route from "@/app/v1/[provider]/[...path]/route";
 import type { Caller } from "@/lib/auth/caller";
+import { resetEnv } from "@/lib/env";
 import { handleNodeRequest } from "@/lib/gateway/node";
 import { createKey } from "@/lib/keys/service";
 import { startMockProvider, type MockProvider } from "./mock-provider";
@@ -58,6 +59,7 @@ export async function startGateway(): Promise<Gateway> {
   process.env.PROVIDER_OPENAI_BASE_URL = mock.baseUrls.openai;
   process.env.PROVIDER_ANTHROPIC_BASE_URL = mock.baseUrls.anthropic;
   process.env.PROVIDER_GOOGLE_BASE_URL = mock.baseUrls.gemini;
+  resetEnv(); // the gateway reads these once
   const node = createServer((req, res) => void handleNodeRequest(req, res));
   const web = createServer((req, res) => void viaRouteHandler(req, res));
   const urls = { node: await listen(node), web: await listen(web) };
@@ -81,6 +83,7 @@ export async function startGateway(): Promise<Gateway> {
       delete process.env.PROVIDER_OPENAI_BASE_URL;
       delete process.env.PROVIDER_ANTHROPIC_BASE_URL;
       delete process.env.PROVIDER_GOOGLE_BASE_URL;
+      resetEnv();
     },
   };
 }

@@ -23,8 +23,14 @@ export function isLoopbackName(name: string): boolean {
  */
 export function localHostAllowed(env: Env, hostHeader: string | null | undefined): boolean {
   if (env.clerkEnabled || env.NEURONEDGE_UNSAFE_ALLOW_PUBLIC_LOCAL_MODE) return true;
-  return Boolean(hostHeader) && isLoopbackName(hostHeader!);
+  if (!hostHeader) return false;
+  // Every request carries the same Host: the last one found good is not parsed again.
+  if (hostHeader === lastLoopbackHost) return true;
+  if (!isLoopbackName(hostHeader)) return false;
+  lastLoopbackHost = hostHeader;
+  return true;
 }
+let lastLoopbackHost = "";
 
 export function assertLocalHost(env: Env, hostHeader: string | null | undefined): void {
   if (!localHostAllowed(env, hostHeader)) {

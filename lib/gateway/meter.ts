@@ -145,7 +145,8 @@ export function createMeter(format: WireFormat, streamed: boolean, requestModel:
       finish() {
         if (size > 0 && size <= MAX_JSON_COPY) {
           try {
-            const data: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+            const whole = chunks.length === 1 ? asBuffer(chunks[0]) : Buffer.concat(chunks);
+            const data: unknown = JSON.parse(whole.toString("utf8"));
             // Gemini's streamGenerateContent without ?alt=sse is one JSON array of chunks.
             for (const item of Array.isArray(data) ? data : [data]) {
               const o = obj(item);

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { getKeyForVerification } from "@/db/queries/keys";
 import type { ApiKeyRow } from "@/db/schema";
 import { getEnv } from "@/lib/env";
@@ -61,7 +61,7 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
 });
 
 function digestOf(key: string): string {
-  return createHash("sha256").update(key).digest("base64url");
+  return hash("sha256", key, "base64url"); // one-shot: a third of createHash's cost
 }
 
 function toVerified(row: Omit<ApiKeyRow, "keyHash">): VerifiedKey {

@@ -227,9 +227,18 @@ function rateLimitHeaders(
 /** A duration as OpenAI writes it (Go's format): "850ms", "12s", "12.5s", "1m0s", "0s". */
 export function formatResetDuration(ms: number): string {
   const total = Math.max(0, Math.ceil(ms));
-  if (total === 0) return "0s";
-  if (total < 1000) return `${total}ms`;
-  const minutes = Math.floor(total / 60_000);
-  const seconds = `${Number(((total % 60_000) / 1000).toFixed(3))}s`;
-  return minutes > 0 ? `${minutes}m${seconds}` : seconds;
+  // Requests arriving in the same millisecond share one string (it showed in the profile).
+  if (total === last.ms) return last.text;
+  let text: string;
+  if (total === 0) text = "0s";
+  else if (total < 1000) text = `${total}ms`;
+  else {
+    const minutes = Math.floor(total / 60_000);
+    const seconds = `${Number(((total % 60_000) / 1000).toFixed(3))}s`;
+    text = minutes > 0 ? `${minutes}m${seconds}` : seconds;
+  }
+  last.ms = total;
+  last.text = text;
+  return text;
 }
+const last = { ms: -1, text: "" };
