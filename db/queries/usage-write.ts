@@ -1,29 +1,21 @@
 import { sql } from "drizzle-orm";
+import type { PGlite } from "@electric-sql/pglite";
+import { getEnv } from "@/lib/env";
 import { getDb } from "../client";
 import type { UsageEventRow } from "../schema";
 
+type Event = Omit<UsageEventRow, "id">;
+
+// The batch's columns, in the order both encodings below write them.
+const COLUMNS = `ts timestamptz, owner_id text, key_id text, environment text, provider text, model text, endpoint text,
+  status int, input_tokens int, output_tokens int, cached_input_tokens int, cost_usd numeric, latency_ms int,
+  ttfb_ms int, streamed boolean, aborted boolean`;
+
 /**
- * Writes a batch of usage events, folds them into the daily rollups and moves each
- * key's last_used_at, all in one statement: atomic on every driver (Neon's HTTP one
- * included) and one round trip per batch.
+ * From the events in `ev`: insert them, fold them into the daily rollups (rollup rows locked in
+ * a fixed order, so concurrent batches never deadlock), and move each key's last_used_at.
  */
-export async function insertUsageBatch({ events }: { events: UsageEventRow[] }): Promise<void> {
-  if (events.length === 0) return;
-  const db = await getDb();
-  const rows = JSON.stringify(
-    events.map((e) => ({
-      ts: e.ts.toISOString(), owner_id: e.ownerId, key_id: e.keyId, environment: e.environment, provider: e.provider,
-      model: e.model, endpoint: e.endpoint, status: e.status, input_tokens: e.inputTokens, output_tokens: e.outputTokens,
-      cached_input_tokens: e.cachedInputTokens, cost_usd: e.costUsd ?? null, latency_ms: e.latencyMs, ttfb_ms: e.ttfbMs ?? null,
-      streamed: e.streamed, aborted: e.aborted,
-    })),
-  );
-  await db.execute(sql`
-    with ev as (
-      select * from json_to_recordset(${rows}::json) as x(ts timestamptz, owner_id text, key_id text, environment text,
-        provider text, model text, endpoint text, status int, input_tokens int, output_tokens int, cached_input_tokens int,
-        cost_usd numeric, latency_ms int, ttfb_ms int, streamed boolean, aborted boolean)
-    ),
+const FOLD = `
     ins as (
       insert into usage_events (ts, owner_id, key_id, environment, provider, model, endpoint, status, input_tokens,
                                 output_tokens, cached_input_tokens, cost_usd, latency_ms, ttfb_ms, streamed, aborted)
@@ -37,7 +29,6 @@ export async function insertUsageBatch({ events }: { events: UsageEventRow[] }):
              coalesce(sum(cost_usd), 0), count(*) filter (where cost_usd is null)
       from ev
       group by owner_id, (ts at time zone 'UTC')::date, key_id, provider, model
-      -- a fixed order, so concurrent batches lock rollup rows in the same order
       order by 1, 2, 3, 5, 6
       on conflict (owner_id, day, key_id, provider, model) do update set
         requests = usage_daily.requests + excluded.requests,
@@ -50,5 +41,47 @@ export async function insertUsageBatch({ events }: { events: UsageEventRow[] }):
     )
     update api_keys set last_used_at = greatest(api_keys.last_used_at, used.at)
     from (select key_id, max(ts) as at from ev group by key_id) as used
-    where api_keys.id = used.key_id`);
+    where api_keys.id = used.key_id`;
+
+/**
+ * Writes a batch of usage events, folds them into the daily rollups and moves each key's
+ * last_used_at, atomically. On Postgres (and Neon's HTTP driver) it is one statement, one round
+ * trip, the batch passed as one JSON parameter.
+ */
+export async function insertUsageBatch({ events }: { events: Event[] }): Promise<void> {
+  if (events.length === 0) return;
+  const db = await getDb();
+  if (getEnv().dbDriver === "pglite") return copyBatch((db as unknown as { $client: PGlite }).$client, events);
+  const rows = JSON.stringify(
+    events.map((e) => ({
+      ts: e.ts.toISOString(), owner_id: e.ownerId, key_id: e.keyId, environment: e.environment, provider: e.provider,
+      model: e.model, endpoint: e.endpoint, status: e.status, input_tokens: e.inputTokens, output_tokens: e.outputTokens,
+      cached_input_tokens: e.cachedInputTokens, cost_usd: e.costUsd ?? null, latency_ms: e.latencyMs, ttfb_ms: e.ttfbMs ?? null,
+      streamed: e.streamed, aborted: e.aborted,
+    })),
+  );
+  await db.execute(sql`with ev as (select * from json_to_recordset(${rows}::json) as x(${sql.raw(COLUMNS)})), ${sql.raw(FOLD)}`);
+}
+
+/** A CSV field: always quoted (commas, quotes and newlines in a model name stay data); null is empty. */
+const text = (v: string) => `"${v.replaceAll('"', '""')}"`;
+const opt = (v: number | null | undefined) => (v === null || v === undefined ? "" : String(v));
+
+/**
+ * The embedded database runs on the gateway's own event loop, where parsing a JSON batch cost
+ * ~20 µs an event: COPY parses CSV for a fraction of that. Staged in a temporary table that
+ * empties itself at commit, then folded by the same statement as on Postgres.
+ */
+async function copyBatch(client: PGlite, events: Event[]): Promise<void> {
+  let csv = "";
+  for (const e of events) {
+    csv += `${e.ts.toISOString()},${text(e.ownerId)},${text(e.keyId)},${e.environment},${text(e.provider)},${text(e.model)},`;
+    csv += `${text(e.endpoint)},${e.status},${e.inputTokens},${e.outputTokens},${e.cachedInputTokens},${opt(e.costUsd)},`;
+    csv += `${e.latencyMs},${opt(e.ttfbMs)},${e.streamed},${e.aborted}\n`;
+  }
+  await client.transaction(async (tx) => {
+    await tx.exec(`create temp table if not exists usage_stage (${COLUMNS}) on commit delete rows`);
+    await tx.query("copy usage_stage from '/dev/blob' (format csv)", [], { blob: new Blob([csv]) });
+    await tx.exec(`with ev as (select * from usage_stage), ${FOLD}`);
+  });
 }
