@@ -520,10 +520,12 @@ try {
   /** Sequential streams, direct and gateway alternating (so drift in machine load hits both alike). */
   async function streams(body: string, n: number, what: string) {
     const out: Record<string, { ttfb: number[]; total: number[]; bytes: number }> = {};
-    for (const t of [direct, gateway]) out[t.name] = { ttfb: [], total: [], bytes: 0 };
+    // The bare proxy too: what any Node proxy adds on this machine, the floor for the gateway's figure.
+    const ts = [direct, bare, gateway];
+    for (const t of ts) out[t.name] = { ttfb: [], total: [], bytes: 0 };
     const warm = Math.max(2, Math.ceil(n / 10));
     for (let i = 0; i < warm + n; i++) {
-      for (const t of [direct, gateway]) {
+      for (const t of ts) {
         const r = await post(t, body);
         if (r.status !== 200 || !r.complete) {
           error(`${what} on ${t.name}: status ${r.status}, ${r.complete ? "complete" : "incomplete stream"}`);
@@ -731,6 +733,18 @@ if (results.throughput) {
     }
     else row(`Throughput, ${labels[name]}`, fmt(rps, "req/s"), ratio);
   }
+  // CPU per request hardly depends on what else the machine does: the steadier comparison.
+  const cpu = (name: string) => get(`throughput.${name}.cpuUsPerRequest`);
+  const withCpu = ["direct", "bare", "gateway", "portkey", "next"].filter((n) => cpu(n) !== undefined);
+  const gCpu = cpu("gateway");
+  const bCpu = cpu("bare");
+  if (withCpu.length > 0) {
+    row(
+      `CPU time per request, own process only (${withCpu.join(" / ")})`,
+      `${withCpu.map((n) => fmt(cpu(n), "")).join(" / ")} µs`,
+      gCpu && bCpu ? `gateway ${(gCpu / bCpu).toFixed(2)}× bare` : "",
+    );
+  }
   const tPortkey = get("throughput.portkey.rps");
   if (tGateway && tPortkey) row("Throughput, NeuronEdge vs Portkey", `${(tGateway / tPortkey).toFixed(2)}×`, `${(tGateway / tPortkey).toFixed(2)}× Portkey`, "≥ 3× Portkey", tGateway / tPortkey >= 3, round(tGateway / tPortkey, 2));
 }
@@ -739,15 +753,18 @@ if (results.latency) {
     row(`Latency p50 / p99 at 1 connection, ${name}`, `${fmt(get(`latency.${name}.p50Ms`), "", 3)} / ${fmt(get(`latency.${name}.p99Ms`), "ms", 3)}`);
   }
   const added = (get("latency.gateway.p50Ms") ?? NaN) - (get("latency.direct.p50Ms") ?? NaN);
-  row("Added latency p50 (gateway − direct)", `${added.toFixed(3)} ms`, "", "< 0.5 ms", added < 0.5, round(added));
+  const bareAdded = (get("latency.bare.p50Ms") ?? NaN) - (get("latency.direct.p50Ms") ?? NaN);
+  row("Added latency p50 (gateway − direct)", `${added.toFixed(3)} ms`, `bare adds ${bareAdded.toFixed(3)} ms`, "< 0.5 ms", added < 0.5, round(added));
 }
 if (results.stream) {
   const d = get("stream.direct.ttfbP50Ms") ?? NaN;
+  const b = get("stream.bare.ttfbP50Ms") ?? NaN;
   const g = get("stream.gateway.ttfbP50Ms") ?? NaN;
-  row(`Stream of ${opt.streamChunks} chunks, first chunk p50 (direct / gateway)`, `${d.toFixed(3)} / ${g.toFixed(3)} ms`, `+${(g - d).toFixed(3)} ms`, "within 1 ms of direct", g - d <= 1, round(g - d));
+  row(`Stream of ${opt.streamChunks} chunks, first chunk p50 (direct / bare / gateway)`, `${d.toFixed(3)} / ${b.toFixed(3)} / ${g.toFixed(3)} ms`, `+${(g - d).toFixed(3)} ms (bare +${(b - d).toFixed(3)})`, "within 1 ms of direct", g - d <= 1, round(g - d));
   const dt = get("stream.direct.totalP50Ms") ?? NaN;
+  const bt = get("stream.bare.totalP50Ms") ?? NaN;
   const gt = get("stream.gateway.totalP50Ms") ?? NaN;
-  row(`Stream of ${opt.streamChunks} chunks, whole stream p50 (direct / gateway)`, `${dt.toFixed(3)} / ${gt.toFixed(3)} ms`, `+${(gt - dt).toFixed(3)} ms`);
+  row(`Stream of ${opt.streamChunks} chunks, whole stream p50 (direct / bare / gateway)`, `${dt.toFixed(3)} / ${bt.toFixed(3)} / ${gt.toFixed(3)} ms`, `+${(gt - dt).toFixed(3)} ms (bare +${(bt - dt).toFixed(3)})`);
 }
 if (results.largePrompt) {
   const d = get("largePrompt.direct.p50Ms") ?? NaN;

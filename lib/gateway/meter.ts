@@ -87,35 +87,31 @@ const USAGE_HINT: Record<WireFormat, RegExp> = {
   anthropic: /"usage"\s*:\s*\{/,
   gemini: /"usageMetadata"\s*:\s*\{/,
 };
-// The same hint, found in the bytes: lines without it are never decoded at all.
-const USAGE_KEY: Record<WireFormat, Buffer> = {
-  openai: Buffer.from('"usage"'),
-  anthropic: Buffer.from('"usage"'),
-  gemini: Buffer.from('"usageMetadata"'),
+// The same hint, found in the bytes: lines without it are never decoded at all. JSON whitespace
+// but for newlines, which end an SSE line.
+const USAGE_OBJECT: Record<WireFormat, RegExp> = {
+  openai: /"usage"[ \t\r]*:[ \t\r]*\{/g,
+  anthropic: /"usage"[ \t\r]*:[ \t\r]*\{/g,
+  gemini: /"usageMetadata"[ \t\r]*:[ \t\r]*\{/g,
 };
 
 const NL = 0x0a;
-const isJsonSpace = (b: number) => b === 0x20 || b === 0x09 || b === 0x0d;
 
 /**
- * The first position in buf[from, to) where `key` is followed by `:` and `{` (JSON whitespace
- * between), i.e. where a usage object starts; -1 when there is none. A key inside a JSON string
- * has its quotes escaped (\"usage\"), so it never matches.
+ * Every position in buf[from, to) where a usage object starts (`pattern`, a global RegExp, matched
+ * on the bytes read as latin1, so string offsets are byte offsets). One scan in the regex engine:
+ * OpenAI's `"usage":null` on every chunk made a loop of indexOf calls a visible cost. A key inside a
+ * JSON string has its quotes escaped (\"usage\"), so it never matches.
  */
-export function findUsageObject(buf: Buffer, key: Buffer, from: number, to: number): number {
-  let at = buf.indexOf(key, from);
-  while (at !== -1 && at < to) {
-    let i = at + key.length;
-    while (i < to && isJsonSpace(buf[i])) i++;
-    if (buf[i] === 0x3a /* : */) {
-      i++;
-      while (i < to && isJsonSpace(buf[i])) i++;
-      if (buf[i] === 0x7b /* { */) return at;
-    }
-    at = buf.indexOf(key, at + key.length);
-  }
-  return -1;
+export function usageObjectsIn(buf: Buffer, pattern: RegExp, from: number, to: number): number[] {
+  const text = buf.toString("latin1", from, to);
+  const found: number[] = [];
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(text); m; m = pattern.exec(text)) found.push(from + m.index);
+  return found;
 }
+
+export const USAGE_OBJECT_OPENAI = USAGE_OBJECT.openai;
 
 export const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -162,7 +158,7 @@ export function createMeter(format: WireFormat, streamed: boolean, requestModel:
   }
 
   const hint = USAGE_HINT[format];
-  const key = USAGE_KEY[format];
+  const pattern = USAGE_OBJECT[format];
   const line = (l: string) => {
     if (!l.startsWith("data:")) return;
     const payload = l.slice(5).trimStart();
@@ -178,13 +174,13 @@ export function createMeter(format: WireFormat, streamed: boolean, requestModel:
   // and parsed. The bytes after the last newline wait for the next chunk.
   let pending: Buffer | null = null;
   const scan = (buf: Buffer, to: number) => {
-    let from = 0;
-    let at: number;
-    while ((at = findUsageObject(buf, key, from, to)) !== -1) {
+    let done = 0; // one parse per line, however many usage objects it holds
+    for (const at of usageObjectsIn(buf, pattern, 0, to)) {
+      if (at < done) continue;
       const start = buf.lastIndexOf(NL, at) + 1;
       const end = buf.indexOf(NL, at);
       line(buf.toString("utf8", start, end).replace(/\r$/, ""));
-      from = end + 1;
+      done = end + 1;
     }
   };
   return {

@@ -1,7 +1,7 @@
 // OpenAI-compatible streams report usage only when asked (stream_options.include_usage).
 // When the client did not ask, the gateway asks on its behalf, reads the usage-only
 // chunk, and removes that chunk so the client sees exactly the stream it requested.
-import { asBuffer, findUsageObject } from "./meter";
+import { asBuffer, USAGE_OBJECT_OPENAI, usageObjectsIn } from "./meter";
 
 type Obj = Record<string, unknown>;
 
@@ -38,39 +38,69 @@ export function injectStreamUsageRaw(body: Buffer): Buffer | null {
 
 // The usage-only chunk: `choices` is empty and `usage` is set.
 const USAGE_ONLY = /^data:\s*\{.*"choices"\s*:\s*\[\s*\].*"usage"\s*:\s*\{/s;
-const BOUNDARY = /\r?\n\r?\n/g;
-const USAGE_KEY = Buffer.from('"usage"');
+const NL = 0x0a;
+const CR = 0x0d;
 
 /** Just past the last event boundary (a blank line: \n\n, \r\n\r\n, …) in buf, or -1. */
 function lastBoundaryEnd(buf: Buffer): number {
-  let i = buf.lastIndexOf(0x0a);
+  let i = buf.lastIndexOf(NL);
   while (i > 0) {
-    const j = buf[i - 1] === 0x0d ? i - 2 : i - 1;
-    if (j >= 0 && buf[j] === 0x0a) return i + 1;
-    i = buf.lastIndexOf(0x0a, i - 1);
+    const j = buf[i - 1] === CR ? i - 2 : i - 1;
+    if (j >= 0 && buf[j] === NL) return i + 1;
+    i = buf.lastIndexOf(NL, i - 1);
   }
   return -1;
 }
 
-/** The complete events in `text`, except the usage-only chunk. */
-function dropUsageOnly(text: string): string {
-  let out = "";
-  let start = 0;
-  BOUNDARY.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = BOUNDARY.exec(text))) {
-    const end = m.index + m[0].length;
-    const event = text.slice(start, end);
-    if (!USAGE_ONLY.test(event)) out += event;
-    start = end;
+/** Where the event holding position `at` starts: just past the blank line before it, or 0. */
+function eventStart(buf: Buffer, at: number): number {
+  let i = buf.lastIndexOf(NL, at);
+  while (i > 0) {
+    const j = buf[i - 1] === CR ? i - 2 : i - 1;
+    if (j >= 0 && buf[j] === NL) return i + 1;
+    i = buf.lastIndexOf(NL, i - 1);
   }
-  return out + text.slice(start);
+  return 0;
+}
+
+/** Where the event holding position `at` ends: just past the blank line after it, or the end. */
+function eventEnd(buf: Buffer, at: number): number {
+  let i = buf.indexOf(NL, at);
+  while (i !== -1) {
+    if (buf[i + 1] === NL) return i + 2;
+    if (buf[i + 1] === CR && buf[i + 2] === NL) return i + 3;
+    i = buf.indexOf(NL, i + 1);
+  }
+  return buf.length;
 }
 
 /**
- * Passes SSE events through as each completes, except the usage-only chunk. Bytes are
- * passed on untouched unless they hold a usage object (once per stream), so a long stream
- * is neither decoded nor re-encoded.
+ * Complete events in `buf`, without the usage-only chunk. Only events that hold a usage object
+ * are decoded and tested; the rest of the bytes are passed on as they are.
+ */
+function dropUsageOnly(buf: Buffer): Buffer {
+  const kept: Buffer[] = [];
+  let decided = 0; // bytes before this are kept (in `kept`) or dropped
+  let seen = 0; // events before this were tested already
+  for (const at of usageObjectsIn(buf, USAGE_OBJECT_OPENAI, 0, buf.length)) {
+    if (at < seen) continue;
+    const start = eventStart(buf, at);
+    const end = eventEnd(buf, at);
+    if (USAGE_ONLY.test(buf.toString("utf8", start, end))) {
+      kept.push(buf.subarray(decided, start));
+      decided = end;
+    }
+    seen = end;
+  }
+  if (decided === 0) return buf;
+  kept.push(buf.subarray(decided));
+  return Buffer.concat(kept);
+}
+
+/**
+ * Passes SSE events through as each completes, except the usage-only chunk. Bytes are passed
+ * on untouched, and only an event holding a usage object is ever decoded, so a long stream is
+ * neither decoded nor re-encoded, even when it arrives in one piece.
  */
 export async function* withoutUsageChunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   let pending: Buffer | null = null;
@@ -82,13 +112,8 @@ export async function* withoutUsageChunk(source: AsyncIterable<Uint8Array>): Asy
       continue;
     }
     pending = end < buf.length ? buf.subarray(end) : null;
-    const complete = end < buf.length ? buf.subarray(0, end) : buf;
-    if (findUsageObject(complete, USAGE_KEY, 0, complete.length) === -1) {
-      yield complete;
-      continue;
-    }
-    const out = dropUsageOnly(complete.toString("utf8"));
-    if (out) yield Buffer.from(out);
+    const out = dropUsageOnly(end < buf.length ? buf.subarray(0, end) : buf);
+    if (out.length > 0) yield out;
   }
   if (pending && !USAGE_ONLY.test(pending.toString("utf8"))) yield pending;
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { withoutUsageChunk } from "./stream-usage";
+
+// What the client sees when the gateway asked for usage on its behalf: the provider's stream
+// exactly, minus the one usage-only chunk, however the bytes were split on the way.
+
+const delta = (content: string) =>
+  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content } }], usage: null })}`;
+const usageOnly = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } })}`;
+
+function stream(nl: string, events: string[]): string {
+  return events.map((e) => e + nl + nl).join("");
+}
+
+async function passThrough(pieces: Buffer[]): Promise<string> {
+  async function* source() {
+    yield* pieces;
+  }
+  const out: Buffer[] = [];
+  for await (const chunk of withoutUsageChunk(source())) out.push(Buffer.from(chunk));
+  return Buffer.concat(out).toString("utf8");
+}
+
+// A delta whose text talks about usage: inside a JSON string the quotes are escaped, so it stays.
+const tricky = delta('the "usage":{"prompt_tokens":1} field, choices:[]');
+
+describe.each([
+  ["LF", "\n"],
+  ["CRLF", "\r\n"],
+])("withoutUsageChunk (%s boundaries)", (_, nl) => {
+  const before = [delta("Hel"), tricky, delta("lo"), `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: null })}`];
+  const input = stream(nl, [...before, usageOnly, "data: [DONE]"]);
+  const expected = stream(nl, [...before, "data: [DONE]"]);
+
+  it("removes only the usage-only chunk from a stream that arrives in one piece", async () => {
+    expect(await passThrough([Buffer.from(input)])).toBe(expected);
+  });
+
+  it("gives the same bytes whatever the split, down to one byte at a time", async () => {
+    const bytes = Buffer.from(input);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      expect(await passThrough([bytes.subarray(0, cut), bytes.subarray(cut)])).toBe(expected);
+    }
+    expect(await passThrough([...bytes].map((b) => Buffer.from([b])))).toBe(expected);
+  });
+
+  it("leaves a stream without a usage-only chunk untouched", async () => {
+    const plain = stream(nl, [...before, "data: [DONE]"]);
+    expect(await passThrough([Buffer.from(plain)])).toBe(plain);
+  });
+});
