@@ -62,15 +62,20 @@ async function* tap(source: AsyncIterable<Uint8Array>, c: CallContext, status: n
   const meter = createMeter(c.format, streamed, c.model);
   let ttfb: number | null = null;
   let complete = false;
+  let unread: Uint8Array | null = null;
   try {
     for await (const chunk of source) {
       ttfb ??= Math.round(performance.now() - c.startedAt);
-      meter.push(chunk);
+      // The client gets each chunk first; it is read for usage once the next one is asked for.
+      unread = chunk;
       yield chunk;
+      meter.push(chunk);
+      unread = null;
     }
     complete = true;
   } finally {
     // Runs on completion, on upstream failure, and when the client goes away mid-stream.
+    if (unread) meter.push(unread);
     record(c, status, meter.finish(), ttfb, streamed, !complete);
   }
 }
@@ -83,9 +88,14 @@ export function meterResponse(res: GatewayResponse, c: CallContext): GatewayResp
     return res;
   }
   if (res.body instanceof Uint8Array) {
-    const meter = createMeter(c.format, streamed, c.model);
-    meter.push(res.body);
-    record(c, res.status, meter.finish(), Math.round(performance.now() - c.startedAt), streamed, false);
+    // Read and recorded just after the answer is on its way: the client never waits for it.
+    const body = res.body;
+    const ttfb = Math.round(performance.now() - c.startedAt);
+    setImmediate(() => {
+      const meter = createMeter(c.format, streamed, c.model);
+      meter.push(body);
+      record(c, res.status, meter.finish(), ttfb, streamed, false);
+    });
     return res;
   }
   return { ...res, body: tap(res.body, c, res.status, streamed) };
