@@ -91,6 +91,11 @@ const opt = {
 for (const p of opt.phases) if (!PHASES.includes(p)) throw new Error(`Unknown phase '${p}'. Phases: ${PHASES.join(", ")}.`);
 
 const startedAt = performance.now();
+// How `npm start` builds and runs the server: the gateway here runs the same way.
+const { ensureBuild, SERVER_NODE_FLAGS } = (await import(pathToFileURL(join(root, "scripts", "start.mjs")).href)) as {
+  ensureBuild: () => void;
+  SERVER_NODE_FLAGS: string[];
+};
 const log = (msg: string) => console.log(`[bench ${((performance.now() - startedAt) / 1000).toFixed(1).padStart(5)} s] ${msg}`);
 
 // ---------------------------------------------------------------- errors
@@ -370,7 +375,6 @@ let nextBuildSeconds: number | null = null;
 if (opt.next) {
   // The route-handler door needs the built app: build it now if the sources changed (as npm start does).
   const t = performance.now();
-  const { ensureBuild } = (await import(pathToFileURL(join(root, "scripts", "start.mjs")).href)) as { ensureBuild: () => void };
   ensureBuild();
   nextBuildSeconds = round((performance.now() - t) / 1000, 1);
   log(`Next build ready (${nextBuildSeconds} s)`);
@@ -433,6 +437,7 @@ try {
   };
   const gatewayArgs = [
     ...(opt.cpuProf ? ["--cpu-prof", "--cpu-prof-dir", opt.cpuProf] : []),
+    ...SERVER_NODE_FLAGS,
     gatewayBundle,
     "--cold-keys",
     String(opt.coldKeys),
@@ -585,20 +590,41 @@ try {
   }
 
   // ---------------------------------------------------------------- 5. memory with many open streams
-  if (opt.phases.has("memory")) {
+  /** The whole `npm start` server (server.ts compiled, Next loaded), on its own database, with a key. */
+  async function startApp() {
+    const dataDir = tempDir("app");
+    await migrated(dataDir);
+    const port = await freePort();
+    const child = await startChild(
+      "npm start",
+      [...SERVER_NODE_FLAGS, join(root, ".next/neuronedge/server.mjs")],
+      { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", PROVIDER_GROQ_BASE_URL: `${slowUrl}/v1`, NODE_ENV: "production" },
+      /NeuronEdge ready on (\S+)/,
+    );
+    const origin = `http://127.0.0.1:${port}`;
+    const res = await poolFor(origin).request({
+      path: "/api/keys",
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench", limits: { requests_per_minute: 1_000_000, tokens_per_minute: 1_000_000_000 } }),
+    });
+    const created = (await res.body.json()) as { key?: string };
+    if (res.statusCode !== 201 || !created.key) throw new Error(`POST /api/keys on npm start: ${res.statusCode} ${JSON.stringify(created)}`);
+    return { child, origin, pid: child.pid, headers: { authorization: `Bearer ${created.key}`, "x-provider-api-key": "sk-bench" } };
+  }
+
+  /** Opens opt.memoryStreams slow streams at once through `via` and samples the process's RSS. */
+  async function holdStreams(label: string, via: Target, pid: number, usageOf?: () => Promise<{ heapUsed: number; wasm: number }>) {
     const n = opt.memoryStreams;
-    const target: Target = { ...gateway, name: "gateway (slow upstream)", url: `${gw.origin}/v1/groq/chat/completions` };
-    const pool = new Pool(gw.origin, { connections: n, headersTimeout: 300_000, bodyTimeout: 300_000, keepAliveTimeout: 60_000 });
+    const origin = new URL(via.url).origin;
+    const target: Target = { ...via, name: `${label} (slow upstream)`, url: `${origin}/v1/groq/chat/completions` };
+    const pool = new Pool(origin, { connections: n, headersTimeout: 300_000, bodyTimeout: 300_000, keepAliveTimeout: 60_000 });
     const body = JSON.stringify({ ...CHAT, stream: true });
-    // Settle first: what the gateway holds before the streams, after the earlier phases' garbage.
+    // Settle first: what the process holds before the streams, after the earlier phases' garbage.
     await new Promise((r) => setTimeout(r, 500));
-    const before = rssMb(gw.pid);
-    const memory = async () => {
-      const res = await poolFor(gw.origin, 2).request({ path: "/bench/memory", method: "GET" });
-      return (await res.body.json()) as { rss: number; heapUsed: number; external: number; wasm: number };
-    };
-    const wasmMb = (await memory()).wasm / 1048576;
-    let allOpenUsage: Promise<{ rss: number; heapUsed: number; wasm: number }> | null = null;
+    const before = rssMb(pid);
+    const wasmMb = usageOf ? (await usageOf()).wasm / 1048576 : null;
+    let allOpenUsage: Promise<{ heapUsed: number; wasm: number }> | null = null;
     let open = 0;
     let peak = before;
     let peakOpen = 0;
@@ -606,7 +632,7 @@ try {
     const t0 = performance.now();
     let allOpenRss = NaN; // the highest reading while every stream was open
     const sampler = setInterval(() => {
-      const rss = rssMb(gw.pid);
+      const rss = rssMb(pid);
       if (rss > peak) {
         peak = rss;
         peakOpen = open;
@@ -618,7 +644,7 @@ try {
         post(target, body, pool, () => {
           if (++open === n) {
             allOpenAt = performance.now() - t0;
-            allOpenUsage = memory();
+            allOpenUsage = usageOf?.() ?? null;
           }
         }),
       ),
@@ -626,16 +652,17 @@ try {
     clearInterval(sampler);
     const seconds = (performance.now() - t0) / 1000;
     let failed = 0;
-    for (const s of settled) if (s.status === "rejected" || s.value.status !== 200 || !s.value.complete) failed++;
-    if (failed > 0) error(`memory: ${failed} of ${n} slow streams failed or were cut short`);
-    const firstReason = settled.find((s): s is PromiseRejectedResult => s.status === "rejected")?.reason as Error | undefined;
-    if (firstReason) error(`memory: first failure: ${firstReason.message}`);
+    for (const r of settled) if (r.status === "rejected" || r.value.status !== 200 || !r.value.complete) failed++;
+    if (failed > 0) error(`memory (${label}): ${failed} of ${n} slow streams failed or were cut short`);
+    const firstReason = settled.find((r): r is PromiseRejectedResult => r.status === "rejected")?.reason as Error | undefined;
+    if (firstReason) error(`memory (${label}): first failure: ${firstReason.message}`);
     await pool.close();
-    const usage = await (allOpenUsage as Promise<{ rss: number; heapUsed: number; wasm: number }> | null)?.catch(() => null);
-    results.memory = {
+    const usage = await (allOpenUsage as Promise<{ heapUsed: number; wasm: number }> | null)?.catch(() => null);
+    log(`memory     ${label.padEnd(8)} RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB with ${peakOpen} of ${n} streams open, ${allOpenRss.toFixed(0)} MB with all open; all open after ${allOpenAt === null ? "never" : `${(allOpenAt / 1000).toFixed(2)} s`}; done in ${seconds.toFixed(1)} s, ${failed} failed`);
+    return {
       // The embedded database's WebAssembly heap is part of the RSS: what is left is the gateway's.
-      pgliteWasmMb: round(wasmMb, 1),
-      allOpenHeapUsedMb: usage ? round(usage.heapUsed / 1048576, 1) : null,
+      ...(wasmMb === null ? {} : { pgliteWasmMb: round(wasmMb, 1) }),
+      ...(usageOf ? { allOpenHeapUsedMb: usage ? round(usage.heapUsed / 1048576, 1) : null } : {}),
       streams: n,
       streamSeconds: opt.memorySeconds,
       rssBeforeMb: round(before, 1),
@@ -646,8 +673,22 @@ try {
       completedSeconds: round(seconds, 2),
       failed,
     };
+  }
+
+  if (opt.phases.has("memory")) {
+    const gatewayMemory = async () => {
+      const res = await poolFor(gw.origin, 2).request({ path: "/bench/memory", method: "GET" });
+      return (await res.body.json()) as { heapUsed: number; wasm: number };
+    };
+    results.memory = await holdStreams("gateway", gateway, gw.pid, gatewayMemory);
     rss.memory = round(rssMb(gw.pid), 1);
-    log(`memory     gateway  RSS ${before.toFixed(0)} MB before, peak ${peak.toFixed(0)} MB with ${peakOpen} of ${n} streams open, ${allOpenRss.toFixed(0)} MB with all open; all open after ${allOpenAt === null ? "never" : `${(allOpenAt / 1000).toFixed(2)} s`}; done in ${seconds.toFixed(1)} s, ${failed} failed`);
+    const app = opt.next ? await startApp() : null;
+    if (app) {
+      // The same through the whole `npm start` server, dashboard (Next) loaded and one page served.
+      await (await poolFor(app.origin).request({ path: "/dashboard/keys", method: "GET" })).body.dump();
+      results.memoryApp = await holdStreams("npm start", { name: "app", url: `${app.origin}/v1/openai/chat/completions`, headers: app.headers, pid: app.pid }, app.pid);
+      await stopChild(app.child);
+    }
   }
 
   // ---------------------------------------------------------------- 6. cold keys
@@ -780,7 +821,7 @@ if (results.memory) {
   const before = get("memory.rssBeforeMb") ?? NaN;
   const allOpen = get("memory.rssAllOpenMb");
   row(
-    `Gateway RSS, ${opt.memoryStreams} slow streams open at once (embedded PGlite in the same process)`,
+    `Gateway RSS (the /v1 door alone), ${opt.memoryStreams} slow streams open at once (embedded PGlite in the same process)`,
     `${peak.toFixed(0)} MB peak${allOpen === undefined ? "" : `, ${allOpen.toFixed(0)} MB with all open`} (${before.toFixed(0)} MB before)`,
     `+${(peak - before).toFixed(0)} MB for the streams`,
     "< 300 MB",
@@ -793,6 +834,18 @@ if (results.memory) {
       `Gateway RSS without the embedded database's WebAssembly heap (${wasm.toFixed(0)} MB)`,
       `${(peak - wasm).toFixed(0)} MB peak`,
       "",
+    );
+  }
+  const appPeak = get("memoryApp.rssPeakMb");
+  if (appPeak !== undefined) {
+    const appBefore = get("memoryApp.rssBeforeMb") ?? NaN;
+    row(
+      `npm start RSS (dashboard loaded too), ${opt.memoryStreams} slow streams open at once`,
+      `${appPeak.toFixed(0)} MB peak (${appBefore.toFixed(0)} MB before)`,
+      `+${(appPeak - appBefore).toFixed(0)} MB for the streams`,
+      "< 300 MB",
+      appPeak < 300,
+      round(appPeak, 1),
     );
   }
   const first = get("firstStartRssMb");
