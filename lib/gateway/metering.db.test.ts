@@ -753,3 +753,23 @@ describe("metering under load", () => {
     expect(k.lastUsedAt!.getTime()).toBe(Math.max(...rows.map((r) => r.ts.getTime())));
   }, 60_000);
 });
+
+describe("the serverless door's single flush", () => {
+  it("one flush right after the route handler answers already holds the call's event", async () => {
+    // What Next's after(flushUsage) does on Vercel: one flush once the response is out, no timer.
+    const route = (await import("@/app/v1/[provider]/[...path]/route")) as unknown as Record<string, (r: Request) => Promise<Response>>;
+    const { id, key } = await gw.liveKey();
+    const res = await route.POST(
+      new Request("http://127.0.0.1/v1/openai/chat/completions", {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}`, "x-provider-api-key": PROVIDER_KEY },
+        body: JSON.stringify({ model: "gpt-5.2", messages: [{ role: "user", content: question }] }),
+      }),
+    );
+    const body = (await res.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    await flushUsage();
+    const rows = await readEvents(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ inputTokens: body.usage.prompt_tokens, outputTokens: body.usage.completion_tokens });
+  });
+});

@@ -84,6 +84,9 @@ async function drain(): Promise<void> {
 
 /** Writes everything buffered so far; concurrent callers share one drain. */
 export async function flushUsage(): Promise<void> {
+  // Whole answers are metered in a setImmediate just after they are sent (lib/gateway/usage.ts):
+  // one turn of the loop lets those already scheduled record their events before this write.
+  await new Promise((resolve) => setImmediate(resolve));
   if (state.timer) {
     clearTimeout(state.timer);
     state.timer = null;
