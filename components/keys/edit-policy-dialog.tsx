@@ -1,7 +1,6 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useLayoutEffect, useRef, useState, useTransition, type FormEvent } from "react";
+import { useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/input";
@@ -9,6 +8,7 @@ import type { KeyView } from "@/lib/keys/service";
 import { ApiRequestError, errorMessage, updateKeyRequest } from "./keys-api";
 import { PolicyFields, policyFieldControl, policyFieldOf, readPolicy, type PolicyField } from "./policy-fields";
 import type { ProviderOption } from "./policy-format";
+import { useKeyChange, type KeyChange } from "./use-key-change";
 
 export function EditPolicyDialog({
   keyView,
@@ -21,12 +21,12 @@ export function EditPolicyDialog({
   onClose: () => void;
   returnFocus: () => HTMLElement | null;
 }) {
-  const [pending, startTransition] = useTransition();
+  const change = useKeyChange(onClose);
   return (
     <Dialog
       open={keyView !== null}
       onDismiss={onClose}
-      dismissible={!pending}
+      dismissible={!change.pending}
       title="Edit policy"
       description={
         keyView && (
@@ -39,7 +39,7 @@ export function EditPolicyDialog({
       returnFocus={returnFocus}
     >
       {keyView && (
-        <EditPolicyForm keyView={keyView} providers={providers} pending={pending} startTransition={startTransition} onClose={onClose} />
+        <EditPolicyForm keyView={keyView} providers={providers} change={change} onClose={onClose} />
       )}
     </Dialog>
   );
@@ -48,17 +48,15 @@ export function EditPolicyDialog({
 function EditPolicyForm({
   keyView,
   providers,
-  pending,
-  startTransition,
+  change,
   onClose,
 }: {
   keyView: KeyView;
   providers: readonly ProviderOption[];
-  pending: boolean;
-  startTransition: ReturnType<typeof useTransition>[1];
+  change: KeyChange;
   onClose: () => void;
 }) {
-  const router = useRouter();
+  const { pending } = change;
   const formRef = useRef<HTMLFormElement>(null);
   const [error, setError] = useState<{ message: string; field: PolicyField | null } | null>(null);
 
@@ -71,19 +69,10 @@ function EditPolicyForm({
     if (pending) return;
     const changes = readPolicy(new FormData(e.currentTarget));
     setError(null);
-    startTransition(async () => {
-      try {
-        await updateKeyRequest(keyView.id, changes);
-      } catch (err) {
-        setError({ message: errorMessage(err), field: policyFieldOf(err instanceof ApiRequestError ? err.param : undefined) });
-        return;
-      }
-      // Close together with the refreshed page, so the new policy is there when the dialog goes.
-      startTransition(() => {
-        router.refresh();
-        onClose();
-      });
-    });
+    change.run(
+      () => updateKeyRequest(keyView.id, changes),
+      (err) => setError({ message: errorMessage(err), field: policyFieldOf(err instanceof ApiRequestError ? err.param : undefined) }),
+    );
   }
 
   return (

@@ -1,12 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useId, useRef, useState, useTransition, type FormEvent } from "react";
+import { useId, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { FieldError, Input, Label } from "@/components/ui/input";
 import type { KeyView } from "@/lib/keys/service";
 import { errorMessage, renameKeyRequest } from "./keys-api";
+import { useKeyChange, type KeyChange } from "./use-key-change";
 
 export function RenameKeyDialog({
   keyView,
@@ -17,33 +17,23 @@ export function RenameKeyDialog({
   onClose: () => void;
   returnFocus: () => HTMLElement | null;
 }) {
-  const [pending, startTransition] = useTransition();
+  const change = useKeyChange(onClose);
   return (
     <Dialog
       open={keyView !== null}
       onDismiss={onClose}
-      dismissible={!pending}
+      dismissible={!change.pending}
       title="Rename API key"
       description="The key itself does not change, so applications using it keep working."
       returnFocus={returnFocus}
     >
-      {keyView && <RenameForm keyView={keyView} pending={pending} startTransition={startTransition} onClose={onClose} />}
+      {keyView && <RenameForm keyView={keyView} change={change} onClose={onClose} />}
     </Dialog>
   );
 }
 
-function RenameForm({
-  keyView,
-  pending,
-  startTransition,
-  onClose,
-}: {
-  keyView: KeyView;
-  pending: boolean;
-  startTransition: ReturnType<typeof useTransition>[1];
-  onClose: () => void;
-}) {
-  const router = useRouter();
+function RenameForm({ keyView, change, onClose }: { keyView: KeyView; change: KeyChange; onClose: () => void }) {
+  const { pending } = change;
   const [error, setError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const ids = { name: useId(), error: useId() };
@@ -53,20 +43,13 @@ function RenameForm({
     if (pending) return;
     const name = String(new FormData(e.currentTarget).get("name") ?? "");
     setError(null);
-    startTransition(async () => {
-      try {
-        await renameKeyRequest(keyView.id, name);
-      } catch (err) {
+    change.run(
+      () => renameKeyRequest(keyView.id, name),
+      (err) => {
         setError(errorMessage(err));
         inputRef.current?.focus();
-        return;
-      }
-      // Close together with the refreshed table, so the new name is there when the dialog goes.
-      startTransition(() => {
-        router.refresh();
-        onClose();
-      });
-    });
+      },
+    );
   }
 
   return (

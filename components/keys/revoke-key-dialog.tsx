@@ -1,12 +1,12 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/input";
 import type { KeyView } from "@/lib/keys/service";
 import { errorMessage, revokeKeyRequest } from "./keys-api";
+import { useKeyChange, type KeyChange } from "./use-key-change";
 
 export function RevokeKeyDialog({
   keyView,
@@ -17,12 +17,12 @@ export function RevokeKeyDialog({
   onClose: () => void;
   returnFocus: () => HTMLElement | null;
 }) {
-  const [pending, startTransition] = useTransition();
+  const change = useKeyChange(onClose);
   return (
     <Dialog
       open={keyView !== null}
       onDismiss={onClose}
-      dismissible={!pending}
+      dismissible={!change.pending}
       role="alertdialog"
       title={keyView ? `Revoke “${keyView.name}”?` : "Revoke key?"}
       description={
@@ -35,41 +35,22 @@ export function RevokeKeyDialog({
       }
       returnFocus={returnFocus}
     >
-      {keyView && <RevokeActions keyView={keyView} pending={pending} startTransition={startTransition} onClose={onClose} />}
+      {keyView && <RevokeActions keyView={keyView} change={change} onClose={onClose} />}
     </Dialog>
   );
 }
 
-function RevokeActions({
-  keyView,
-  pending,
-  startTransition,
-  onClose,
-}: {
-  keyView: KeyView;
-  pending: boolean;
-  startTransition: ReturnType<typeof useTransition>[1];
-  onClose: () => void;
-}) {
-  const router = useRouter();
+function RevokeActions({ keyView, change, onClose }: { keyView: KeyView; change: KeyChange; onClose: () => void }) {
+  const { pending } = change;
   const [error, setError] = useState<string | null>(null);
 
   function revoke() {
     if (pending) return;
     setError(null);
-    startTransition(async () => {
-      try {
-        await revokeKeyRequest(keyView.id);
-      } catch (err) {
-        setError(errorMessage(err));
-        return;
-      }
-      // Close together with the refreshed table, so the row is gone when the dialog goes.
-      startTransition(() => {
-        router.refresh();
-        onClose();
-      });
-    });
+    change.run(
+      () => revokeKeyRequest(keyView.id),
+      (err) => setError(errorMessage(err)),
+    );
   }
 
   return (

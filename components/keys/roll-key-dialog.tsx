@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, useTransition } from "react";
+import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
@@ -9,6 +9,7 @@ import { FieldError } from "@/components/ui/input";
 import type { KeyView } from "@/lib/keys/service";
 import { errorMessage, rollKeyRequest, type RolledKey } from "./keys-api";
 import { formatRelative } from "./policy-format";
+import { useKeyChange, type KeyChange } from "./use-key-change";
 
 // The grace periods the dashboard offers; the API takes any number of seconds up to 7 days.
 export const GRACE_CHOICES = [
@@ -31,13 +32,13 @@ export function RollKeyDialog({
   onRolled: (rolled: RolledKey) => void;
   returnFocus: () => HTMLElement | null;
 }) {
-  const [pending, startTransition] = useTransition();
+  const change = useKeyChange(onClose);
   return (
     <Dialog
       open={keyView !== null}
       onDismiss={onClose}
       // Once the request is out, the new key exists: stay until it can be revealed.
-      dismissible={!pending}
+      dismissible={!change.pending}
       title={keyView ? `Roll “${keyView.name}”?` : "Roll key?"}
       description={
         <p>
@@ -47,24 +48,23 @@ export function RollKeyDialog({
       }
       returnFocus={returnFocus}
     >
-      {keyView && <RollForm keyView={keyView} pending={pending} startTransition={startTransition} onClose={onClose} onRolled={onRolled} />}
+      {keyView && <RollForm keyView={keyView} change={change} onClose={onClose} onRolled={onRolled} />}
     </Dialog>
   );
 }
 
 function RollForm({
   keyView,
-  pending,
-  startTransition,
+  change,
   onClose,
   onRolled,
 }: {
   keyView: KeyView;
-  pending: boolean;
-  startTransition: ReturnType<typeof useTransition>[1];
+  change: KeyChange;
   onClose: () => void;
   onRolled: (rolled: RolledKey) => void;
 }) {
+  const { pending } = change;
   const [grace, setGrace] = useState<number>(DEFAULT_GRACE);
   const [error, setError] = useState<string | null>(null);
   const legendId = useId();
@@ -73,13 +73,12 @@ function RollForm({
   function roll() {
     if (pending) return;
     setError(null);
-    startTransition(async () => {
-      try {
-        onRolled(await rollKeyRequest(keyView.id, grace));
-      } catch (err) {
-        setError(errorMessage(err));
-      }
-    });
+    // Rolled: the parent swaps this dialog for the one that reveals the new key.
+    change.run(
+      () => rollKeyRequest(keyView.id, grace),
+      (err) => setError(errorMessage(err)),
+      onRolled,
+    );
   }
 
   // The old key stops at the end of the grace period, or at its own expiry if that comes first.
