@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { apiKeys, usageDaily, usageEvents } from "@/db/schema";
 import { createKey } from "@/lib/keys/service";
-import type { UsageEvent } from "@/lib/usage/recorder";
 import { testCaller, useDatabase } from "@/testing/db";
+import { usageEvent } from "@/testing/usage-events";
 import { insertUsageBatch } from "./usage-write";
 
 useDatabase();
@@ -16,24 +16,21 @@ describe("writing a usage batch", () => {
     const caller = testCaller();
     const k = await createKey(caller, { name: "w", environment: "live" });
     const odd = ['gpt-4o, "quoted"', "line\nbreak", "back\\slash", "tab\there", "ünïcødé 模型", "", "NULL", "\\N"];
-    const events: UsageEvent[] = odd.map((model, i) => ({
-      ts: new Date(Date.UTC(2026, 10, 20, 12, 0, i, 123)),
-      ownerId: caller.ownerId,
-      keyId: k.id,
-      environment: "live",
-      provider: "openai",
-      model,
-      endpoint: "/chat/completions",
-      status: i === 0 ? 429 : 200,
-      inputTokens: 1000 + i,
-      outputTokens: 20 + i,
-      cachedInputTokens: i,
-      costUsd: i % 2 === 0 ? Number((0.000123 * (i + 1)).toFixed(10)) : null, // numeric(20,10) keeps 10 places
-      latencyMs: 5 + i,
-      ttfbMs: i % 3 === 0 ? null : 2 + i,
-      streamed: i % 2 === 1,
-      aborted: i === 3,
-    }));
+    const events = odd.map((model, i) =>
+      usageEvent(caller.ownerId, k.id, {
+        ts: new Date(Date.UTC(2026, 10, 20, 12, 0, i, 123)),
+        model,
+        status: i === 0 ? 429 : 200,
+        inputTokens: 1000 + i,
+        outputTokens: 20 + i,
+        cachedInputTokens: i,
+        costUsd: i % 2 === 0 ? Number((0.000123 * (i + 1)).toFixed(10)) : null, // numeric(20,10) keeps 10 places
+        latencyMs: 5 + i,
+        ttfbMs: i % 3 === 0 ? null : 2 + i,
+        streamed: i % 2 === 1,
+        aborted: i === 3,
+      }),
+    );
     await insertUsageBatch({ events });
 
     const db = await getDb();
@@ -55,11 +52,8 @@ describe("writing a usage batch", () => {
   it("a second batch adds to the same rollup rows; an empty one changes nothing", async () => {
     const caller = testCaller();
     const k = await createKey(caller, { name: "w", environment: "live" });
-    const one = (ts: string): UsageEvent => ({
-      ts: new Date(ts), ownerId: caller.ownerId, keyId: k.id, environment: "live", provider: "openai", model: "m",
-      endpoint: "/chat/completions", status: 200, inputTokens: 10, outputTokens: 5, cachedInputTokens: 0,
-      costUsd: 0.5, latencyMs: 1, ttfbMs: 1, streamed: false, aborted: false,
-    });
+    const one = (ts: string) =>
+      usageEvent(caller.ownerId, k.id, { ts: new Date(ts), model: "m", inputTokens: 10, outputTokens: 5, costUsd: 0.5 });
     await insertUsageBatch({ events: [one("2026-11-20T01:00:00Z"), one("2026-11-20T02:00:00Z")] });
     await insertUsageBatch({ events: [one("2026-11-20T03:00:00Z")] });
     await insertUsageBatch({ events: [] });

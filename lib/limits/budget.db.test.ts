@@ -1,31 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { insertUsageBatch } from "@/db/queries/usage-write";
 import { createKey } from "@/lib/keys/service";
-import { recordUsage, flushUsage, type UsageEvent } from "@/lib/usage/recorder";
+import { recordUsage, flushUsage } from "@/lib/usage/recorder";
+import { usageEvent } from "@/testing/usage-events";
 import { testCaller, useDatabase } from "@/testing/db";
 import { clearBudgetSnapshots, monthSpend, noteSpend } from "./budget";
 
 useDatabase();
 beforeEach(() => clearBudgetSnapshots());
 
-const event = (ownerId: string, keyId: string, ts: string, costUsd: number | null): UsageEvent => ({
-  ts: new Date(ts),
-  ownerId,
-  keyId,
-  environment: "live",
-  provider: "openai",
-  model: "gpt-5.2",
-  endpoint: "/chat/completions",
-  status: 200,
-  inputTokens: 10,
-  outputTokens: 10,
-  cachedInputTokens: 0,
-  costUsd,
-  latencyMs: 1,
-  ttfbMs: 1,
-  streamed: false,
-  aborted: false,
-});
+const event = (ownerId: string, keyId: string, ts: string, costUsd: number | null) =>
+  usageEvent(ownerId, keyId, { ts: new Date(ts), costUsd });
 
 describe("monthly spend", () => {
   it("counts the current UTC month only: a new month starts from zero", async () => {

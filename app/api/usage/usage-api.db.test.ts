@@ -5,6 +5,7 @@ import { insertUsageBatch } from "@/db/queries/usage-write";
 import { usageDaily, usageEvents } from "@/db/schema";
 import { createKey } from "@/lib/keys/service";
 import type { UsageEvent } from "@/lib/usage/recorder";
+import { usageEvent } from "@/testing/usage-events";
 import { call } from "@/testing/api";
 import { enableTestClerk, type TestClerk } from "@/testing/clerk";
 import { testCaller, uniqueOwner, useDatabase } from "@/testing/db";
@@ -21,27 +22,7 @@ const as = async (sub: string) => ({ authorization: `Bearer ${await clerk.sessio
 
 const owner = (ownerId: string) => testCaller(ownerId);
 
-function event(ownerId: string, keyId: string, over: Partial<UsageEvent> = {}): UsageEvent {
-  return {
-    ts: new Date("2026-03-10T12:00:00Z"),
-    ownerId,
-    keyId,
-    environment: "live",
-    provider: "openai",
-    model: "gpt-5.2",
-    endpoint: "/chat/completions",
-    status: 200,
-    inputTokens: 100,
-    outputTokens: 20,
-    cachedInputTokens: 0,
-    costUsd: 0.0005,
-    latencyMs: 120,
-    ttfbMs: 80,
-    streamed: false,
-    aborted: false,
-    ...over,
-  };
-}
+const event = usageEvent;
 
 /** One owner with two keys and a known week of traffic. */
 async function seedOwner() {
