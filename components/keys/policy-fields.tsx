@@ -127,6 +127,13 @@ function tomorrowUtc(): string {
   return new Date(Date.now() + DAY_MS).toISOString().slice(0, 10);
 }
 
+// The three limits share one input shape: empty means no limit.
+const LIMIT_FIELDS = [
+  { name: "requests_per_minute", id: "rpm", label: "Requests per minute", inputMode: "numeric" },
+  { name: "tokens_per_minute", id: "tpm", label: "Tokens per minute", inputMode: "numeric" },
+  { name: "monthly_budget_usd", id: "budget", label: "Monthly budget (USD)", inputMode: "decimal" },
+] as const;
+
 export function PolicyFields({
   providers,
   initial,
@@ -165,51 +172,23 @@ export function PolicyFields({
     <div className="space-y-5">
       <div className="space-y-2">
         <div className="grid gap-4 sm:grid-cols-2">
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.rpm}>Requests per minute</Label>
-            <Input
-              id={ids.rpm}
-              name="requests_per_minute"
-              inputMode="numeric"
-              autoComplete="off"
-              placeholder="No limit"
-              defaultValue={initial.limits.requests_per_minute ?? ""}
-              aria-invalid={invalid("requests_per_minute")}
-              aria-describedby={describedBy("requests_per_minute", ids.limitsHint)}
-              readOnly={pending}
-            />
-            {fieldError("requests_per_minute")}
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.tpm}>Tokens per minute</Label>
-            <Input
-              id={ids.tpm}
-              name="tokens_per_minute"
-              inputMode="numeric"
-              autoComplete="off"
-              placeholder="No limit"
-              defaultValue={initial.limits.tokens_per_minute ?? ""}
-              aria-invalid={invalid("tokens_per_minute")}
-              aria-describedby={describedBy("tokens_per_minute", ids.limitsHint)}
-              readOnly={pending}
-            />
-            {fieldError("tokens_per_minute")}
-          </div>
-          <div className="space-y-1.5">
-            <Label htmlFor={ids.budget}>Monthly budget (USD)</Label>
-            <Input
-              id={ids.budget}
-              name="monthly_budget_usd"
-              inputMode="decimal"
-              autoComplete="off"
-              placeholder="No limit"
-              defaultValue={initial.limits.monthly_budget_usd ?? ""}
-              aria-invalid={invalid("monthly_budget_usd")}
-              aria-describedby={describedBy("monthly_budget_usd", ids.limitsHint)}
-              readOnly={pending}
-            />
-            {fieldError("monthly_budget_usd")}
-          </div>
+          {LIMIT_FIELDS.map((f) => (
+            <div key={f.name} className="space-y-1.5">
+              <Label htmlFor={ids[f.id]}>{f.label}</Label>
+              <Input
+                id={ids[f.id]}
+                name={f.name}
+                inputMode={f.inputMode}
+                autoComplete="off"
+                placeholder="No limit"
+                defaultValue={initial.limits[f.name] ?? ""}
+                aria-invalid={invalid(f.name)}
+                aria-describedby={describedBy(f.name, ids.limitsHint)}
+                readOnly={pending}
+              />
+              {fieldError(f.name)}
+            </div>
+          ))}
           <div className="space-y-1.5">
             <Label htmlFor={ids.expiry}>Expires</Label>
             <Select
