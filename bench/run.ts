@@ -228,6 +228,8 @@ interface Target {
   /** The process that does this target's work (for direct, the mock itself). */
   pid: number;
 }
+/** The pause after a paced stream's first chunk; models take tens of ms per token, this only has to outlast the trip. */
+const FIRST_CHUNK_GAP_MS = 3;
 const CHAT = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello in one short sentence." }] };
 const chatBody = JSON.stringify(CHAT);
 
@@ -411,7 +413,8 @@ try {
   const nextDir = opt.next ? tempDir("next") : null;
   const portkeyPort = opt.portkey ? await freePort() : 0;
   const [mock, slowMock, firstStartRssMb, , portkeyChild] = await Promise.all([
-    startChild("mock", tsx("bench/mock.ts", "--chunks", String(opt.streamChunks), "--large-chunks", String(opt.largeChunks), "--large-chunk-bytes", String(opt.largeChunkBytes)), {}),
+    // Streams for model bench-paced: the first chunk alone, a pause, the rest (as a model streams).
+    startChild("mock", tsx("bench/mock.ts", "--chunks", String(opt.streamChunks), "--pace", "first", "--chunk-delay-ms", String(FIRST_CHUNK_GAP_MS), "--large-chunks", String(opt.largeChunks), "--large-chunk-bytes", String(opt.largeChunkBytes)), {}),
     // Slow streams for the memory test: 100 deltas, paced to last --memory-seconds.
     startChild("slow mock", tsx("bench/mock.ts", "--chunks", "100", "--chunk-delay-ms", String(slowDelay)), {}),
     migrated(gatewayDir),
@@ -584,8 +587,13 @@ try {
 
   // ---------------------------------------------------------------- 3. streaming
   if (opt.phases.has("stream")) {
-    const body = JSON.stringify({ ...CHAT, stream: true });
-    results.stream = { chunks: opt.streamChunks, requests: opt.streamRequests, ...(await streams(body, opt.streamRequests, "stream")) };
+    // As a model streams: the first chunk travels alone, so its time is the time to first chunk.
+    const paced = JSON.stringify({ ...CHAT, model: "bench-paced", stream: true });
+    results.stream = { chunks: opt.streamChunks, requests: opt.streamRequests, gapMs: FIRST_CHUNK_GAP_MS, ...(await streams(paced, opt.streamRequests, "stream")) };
+    // Every chunk back to back: the upstream sends the whole stream in one write, so the "first
+    // chunk" is most of the body and the whole-stream time is what this shape measures.
+    const burst = JSON.stringify({ ...CHAT, stream: true });
+    results.streamBurst = { chunks: opt.streamChunks, requests: opt.streamRequests, ...(await streams(burst, opt.streamRequests, "burst")) };
     rss.stream = round(rssMb(gw.pid), 1);
   }
 
@@ -829,11 +837,17 @@ if (results.stream) {
   const d = get("stream.direct.ttfbP50Ms") ?? NaN;
   const b = get("stream.bare.ttfbP50Ms") ?? NaN;
   const g = get("stream.gateway.ttfbP50Ms") ?? NaN;
-  row(`Stream of ${opt.streamChunks} chunks, first chunk p50 (direct / bare / gateway)`, `${d.toFixed(3)} / ${b.toFixed(3)} / ${g.toFixed(3)} ms`, `+${(g - d).toFixed(3)} ms (bare +${(b - d).toFixed(3)})`, "within 1 ms of direct", g - d <= 1, round(g - d));
+  row(`Stream of ${opt.streamChunks} chunks as a model sends it, first chunk p50 (direct / bare / gateway)`, `${d.toFixed(3)} / ${b.toFixed(3)} / ${g.toFixed(3)} ms`, `+${(g - d).toFixed(3)} ms (bare +${(b - d).toFixed(3)})`, "within 1 ms of direct", g - d <= 1, round(g - d));
   const dt = get("stream.direct.totalP50Ms") ?? NaN;
   const bt = get("stream.bare.totalP50Ms") ?? NaN;
   const gt = get("stream.gateway.totalP50Ms") ?? NaN;
-  row(`Stream of ${opt.streamChunks} chunks, whole stream p50 (direct / bare / gateway)`, `${dt.toFixed(3)} / ${bt.toFixed(3)} / ${gt.toFixed(3)} ms`, `+${(gt - dt).toFixed(3)} ms (bare +${(bt - dt).toFixed(3)})`);
+  row(`Same stream, whole stream p50 (${FIRST_CHUNK_GAP_MS} ms pause after the first chunk included)`, `${dt.toFixed(3)} / ${bt.toFixed(3)} / ${gt.toFixed(3)} ms`, `+${(gt - dt).toFixed(3)} ms (bare +${(bt - dt).toFixed(3)})`);
+}
+if (results.streamBurst) {
+  const dt = get("streamBurst.direct.totalP50Ms") ?? NaN;
+  const bt = get("streamBurst.bare.totalP50Ms") ?? NaN;
+  const gt = get("streamBurst.gateway.totalP50Ms") ?? NaN;
+  row(`Stream of ${opt.streamChunks} chunks sent back to back in one write, whole stream p50`, `${dt.toFixed(3)} / ${bt.toFixed(3)} / ${gt.toFixed(3)} ms`, `+${(gt - dt).toFixed(3)} ms (bare +${(bt - dt).toFixed(3)})`);
 }
 if (results.largePrompt) {
   const d = get("largePrompt.direct.p50Ms") ?? NaN;

@@ -141,7 +141,7 @@ async function send(res: ServerResponse, result: SimResult, extraHeaders: Record
     return;
   }
   res.writeHead(result.status, headers);
-  if (!stream.chunkDelayMs) {
+  if (!stream.chunkDelayMs || !result.frames.some((f) => f.paced)) {
     // Nothing to pace: one write is much cheaper than a generator step and a write per frame.
     res.end(result.frames.map(encodeFrame).join(""));
     return;
