@@ -4,6 +4,9 @@ const config: NextConfig = {
   // PGlite ships WASM and data files, pg and bcryptjs are plain Node modules:
   // load them from node_modules at run time instead of bundling them.
   serverExternalPackages: ["@electric-sql/pglite", "pg", "bcryptjs", "undici"],
+  // bcrypt runs on a worker thread whose source requires bcryptjs at run time (lib/keys/hash.ts),
+  // where file tracing cannot see it: ship it with every route.
+  outputFileTracingIncludes: { "/**": ["./node_modules/bcryptjs/**/*"] },
   poweredByHeader: false,
   reactStrictMode: true,
 };

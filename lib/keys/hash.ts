@@ -1,28 +1,30 @@
-import bcrypt from "bcryptjs";
 import { Worker } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 
-// bcrypt comparisons run on a worker thread: bcryptjs's async API works in slices of up to
-// 100 ms, which would freeze every other request on this event loop.
-
-export function hashKey(key: string, cost = getEnv().BCRYPT_COST): Promise<string> {
-  return bcrypt.hash(key, cost);
-}
+// bcrypt runs on a worker thread, hashing and comparing alike: bcryptjs's async API works in
+// slices of up to 100 ms on the calling thread, which would freeze every request on this
+// event loop (in `npm start`, creating a key in the dashboard would stall the proxy).
 
 // Plain source, resolved by the worker from the working directory: a bundler (Next's) would
 // otherwise rewrite a resolved path into one of its own module ids.
 const source = `
 const { parentPort } = require("node:worker_threads");
 const bcrypt = require("bcryptjs");
-parentPort.on("message", ({ id, key, hash }) => {
+parentPort.on("message", ({ id, key, hash, cost }) => {
+  if (cost !== undefined) {
+    let made = null;
+    try { made = bcrypt.hashSync(key, cost); } catch {}
+    parentPort.postMessage({ id, result: made });
+    return;
+  }
   let ok = false;
   try { ok = bcrypt.compareSync(key, hash); } catch {}
-  parentPort.postMessage({ id, ok });
+  parentPort.postMessage({ id, result: ok });
 });`;
 let worker: Worker | null = null;
 let nextId = 0;
-const waiting = new Map<number, { resolve: (ok: boolean) => void; reject: (err: Error) => void }>();
-// Cold keys are rare once traffic is warm, and a thread holds ~20 MB: it leaves when idle.
+const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (err: Error) => void }>();
+// Cold keys and new keys are rare once traffic is warm, and a thread holds ~20 MB: it leaves when idle.
 let idleMs = 30_000;
 let idleTimer: NodeJS.Timeout | null = null;
 
@@ -42,8 +44,8 @@ function getWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(source, { eval: true });
   w.unref();
-  w.on("message", ({ id, ok }: { id: number; ok: boolean }) => {
-    waiting.get(id)?.resolve(ok);
+  w.on("message", ({ id, result }: { id: number; result: unknown }) => {
+    waiting.get(id)?.resolve(result);
     waiting.delete(id);
     retireWhenIdle();
   });
@@ -61,14 +63,24 @@ function getWorker(): Worker {
   return w;
 }
 
-export function compareKey(key: string, hash: string): Promise<boolean> {
+function ask(message: { key: string; hash?: string; cost?: number }): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
     waiting.set(id, { resolve, reject });
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = null;
-    getWorker().postMessage({ id, key, hash });
+    getWorker().postMessage({ id, ...message });
   });
+}
+
+export async function hashKey(key: string, cost = getEnv().BCRYPT_COST): Promise<string> {
+  const made = await ask({ key, cost });
+  if (typeof made !== "string") throw new Error("bcrypt could not hash the key");
+  return made;
+}
+
+export async function compareKey(key: string, hash: string): Promise<boolean> {
+  return (await ask({ key, hash })) === true;
 }
 
 /** How long an idle worker stays (tests shorten it); whether one is running now. */
