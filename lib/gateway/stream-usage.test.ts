@@ -2,10 +2,14 @@ import { describe, expect, it } from "vitest";
 import { withoutUsageChunk } from "./stream-usage";
 
 // What the client sees when the gateway asked for usage on its behalf: the provider's stream
-// exactly, minus the one usage-only chunk, however the bytes were split on the way.
+// exactly as it would be without the option, that is without the usage-only chunk and without
+// the `"usage":null` on every other chunk, however the bytes were split on the way.
 
-const delta = (content: string) =>
-  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content } }], usage: null })}`;
+type Chunk = Record<string, unknown>;
+const chunk = (c: Chunk) => `data: ${JSON.stringify(c)}`;
+/** The same chunk as the provider sends it with include_usage (OpenAI puts usage last). */
+const asked = (c: Chunk) => chunk({ ...c, usage: null });
+const delta = (content: string): Chunk => ({ id: "c", object: "chat.completion.chunk", choices: [{ index: 0, delta: { content } }] });
 const usageOnly = `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", choices: [], usage: { prompt_tokens: 9, completion_tokens: 3, total_tokens: 12 } })}`;
 
 function stream(nl: string, events: string[]): string {
@@ -22,15 +26,15 @@ async function passThrough(pieces: Buffer[]): Promise<string> {
 }
 
 // A delta whose text talks about usage: inside a JSON string the quotes are escaped, so it stays.
-const tricky = delta('the "usage":{"prompt_tokens":1} field, choices:[]');
+const tricky = delta('the "usage":{"prompt_tokens":1} field, choices:[], ,"usage":null}');
 
 describe.each([
   ["LF", "\n"],
   ["CRLF", "\r\n"],
 ])("withoutUsageChunk (%s boundaries)", (_, nl) => {
-  const before = [delta("Hel"), tricky, delta("lo"), `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: null })}`];
-  const input = stream(nl, [...before, usageOnly, "data: [DONE]"]);
-  const expected = stream(nl, [...before, "data: [DONE]"]);
+  const chunks = [delta("Hel"), tricky, delta("lo"), { id: "c", choices: [{ index: 0, delta: {}, finish_reason: "stop" }] }];
+  const input = stream(nl, [...chunks.map(asked), usageOnly, "data: [DONE]"]);
+  const expected = stream(nl, [...chunks.map(chunk), "data: [DONE]"]);
 
   it("removes only the usage-only chunk from a stream that arrives in one piece", async () => {
     expect(await passThrough([Buffer.from(input)])).toBe(expected);
@@ -44,8 +48,14 @@ describe.each([
     expect(await passThrough([...bytes].map((b) => Buffer.from([b])))).toBe(expected);
   });
 
-  it("leaves a stream without a usage-only chunk untouched", async () => {
-    const plain = stream(nl, [...before, "data: [DONE]"]);
+  it("leaves a stream without usage members untouched", async () => {
+    const plain = stream(nl, [...chunks.map(chunk), "data: [DONE]"]);
     expect(await passThrough([Buffer.from(plain)])).toBe(plain);
+  });
+
+  it("keeps a usage that is not null, and spaced-out members go too", async () => {
+    const spaced = `data: {"id":"c", "choices": [], "usage" : null }`;
+    const counted = chunk({ ...delta("x"), usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+    expect(await passThrough([Buffer.from(stream(nl, [spaced, counted]))])).toBe(stream(nl, [`data: {"id":"c", "choices": [] }`, counted]));
   });
 });

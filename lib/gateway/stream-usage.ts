@@ -1,6 +1,7 @@
 // OpenAI-compatible streams report usage only when asked (stream_options.include_usage).
 // When the client did not ask, the gateway asks on its behalf, reads the usage-only
-// chunk, and removes that chunk so the client sees exactly the stream it requested.
+// chunk, and removes that chunk (and the `"usage":null` the option adds to every other
+// chunk) so the client sees exactly the stream it requested.
 import { asBuffer, USAGE_OBJECT_OPENAI, usageObjectsIn } from "./meter";
 
 type Obj = Record<string, unknown>;
@@ -97,9 +98,28 @@ function dropUsageOnly(buf: Buffer): Buffer {
   return Buffer.concat(kept);
 }
 
+// Only a JSON member can match: inside a string, a quote is always escaped.
+const USAGE_NULL = /,\s*"usage"\s*:\s*null(?=\s*[,}])/g;
+
+/** buf without the `"usage":null` members; the same buffer when it has none. */
+function withoutUsageNull(buf: Buffer): Buffer {
+  const text = buf.toString("latin1"); // one character per byte: indexes are byte offsets
+  USAGE_NULL.lastIndex = 0;
+  let m = USAGE_NULL.exec(text);
+  if (!m) return buf;
+  const parts: Buffer[] = [];
+  let from = 0;
+  for (; m; m = USAGE_NULL.exec(text)) {
+    parts.push(buf.subarray(from, m.index));
+    from = m.index + m[0].length;
+  }
+  parts.push(buf.subarray(from));
+  return Buffer.concat(parts);
+}
+
 /**
- * Passes SSE events through as each completes, except the usage-only chunk. Bytes are passed
- * on untouched, and only an event holding a usage object is ever decoded, so a long stream is
+ * Passes SSE events through as each completes, except the usage-only chunk and the
+ * `"usage":null` members. Other bytes are passed on untouched, and only an event holding a usage object is ever decoded, so a long stream is
  * neither decoded nor re-encoded, even when it arrives in one piece.
  */
 export async function* withoutUsageChunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -112,8 +132,8 @@ export async function* withoutUsageChunk(source: AsyncIterable<Uint8Array>): Asy
       continue;
     }
     pending = end < buf.length ? buf.subarray(end) : null;
-    const out = dropUsageOnly(end < buf.length ? buf.subarray(0, end) : buf);
+    const out = withoutUsageNull(dropUsageOnly(end < buf.length ? buf.subarray(0, end) : buf));
     if (out.length > 0) yield out;
   }
-  if (pending && !USAGE_ONLY.test(pending.toString("utf8"))) yield pending;
+  if (pending && !USAGE_ONLY.test(pending.toString("utf8"))) yield withoutUsageNull(pending);
 }
