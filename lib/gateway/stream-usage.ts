@@ -98,23 +98,37 @@ function dropUsageOnly(buf: Buffer): Buffer {
   return Buffer.concat(kept);
 }
 
-// Only a JSON member can match: inside a string, a quote is always escaped.
-const USAGE_NULL = /,\s*"usage"\s*:\s*null(?=\s*[,}])/g;
+// The member as compact JSON writes it, and as Python's json.dumps does. Only a JSON member
+// can match: inside a string, a quote is always escaped.
+const USAGE_NULL = [Buffer.from(',"usage":null'), Buffer.from(', "usage": null')];
 
-/** buf without the `"usage":null` members; the same buffer when it has none. */
+/**
+ * buf without its `"usage":null` members; the same buffer when it has none. Byte searches and
+ * one copy: a regex replace cost twice as much on a 4,000-chunk stream.
+ */
 function withoutUsageNull(buf: Buffer): Buffer {
-  const text = buf.toString("latin1"); // one character per byte: indexes are byte offsets
-  USAGE_NULL.lastIndex = 0;
-  let m = USAGE_NULL.exec(text);
-  if (!m) return buf;
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (; m; m = USAGE_NULL.exec(text)) {
-    parts.push(buf.subarray(from, m.index));
-    from = m.index + m[0].length;
+  // A provider writes its JSON one way: look for the other form only when the first is absent.
+  let needle = USAGE_NULL[0];
+  let at = buf.indexOf(needle);
+  if (at === -1) at = buf.indexOf((needle = USAGE_NULL[1]));
+  const cuts: number[] = [];
+  for (; at !== -1; at = buf.indexOf(needle, at + needle.length)) {
+    let next = at + needle.length;
+    while (buf[next] === 0x20 || buf[next] === 0x09 || buf[next] === CR) next++;
+    // `null` must be the whole value: the object ends or the next member follows.
+    if (buf[next] === 0x7d || buf[next] === 0x2c) cuts.push(at);
   }
-  parts.push(buf.subarray(from));
-  return Buffer.concat(parts);
+  if (cuts.length === 0) return buf;
+  const out = Buffer.allocUnsafe(buf.length - cuts.length * needle.length);
+  let from = 0;
+  let to = 0;
+  for (const cut of cuts) {
+    out.set(buf.subarray(from, cut), to);
+    to += cut - from;
+    from = cut + needle.length;
+  }
+  out.set(buf.subarray(from), to);
+  return out;
 }
 
 /**
