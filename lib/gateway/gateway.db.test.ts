@@ -142,15 +142,25 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
           { data: "[DONE]" },
         ],
       });
+      // Each wait for the reader must clean up after itself (Node warns past 10 listeners).
+      const warnings: string[] = [];
+      const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+      process.on("warning", onWarning);
       const stream = await openai(door, key).chat.completions.create({ model: "gpt-5.2", messages: [{ role: "user", content: "long" }], stream: true });
       const got: string[] = [];
-      for await (const chunk of stream) {
-        got.push(chunk.choices[0]?.delta?.content ?? "");
-        if (got.length % 200 === 0) await new Promise((r) => setTimeout(r, 50)); // a slow reader
+      try {
+        for await (const chunk of stream) {
+          got.push(chunk.choices[0]?.delta?.content ?? "");
+          if (got.length % 200 === 0) await new Promise((r) => setTimeout(r, 50)); // a slow reader
+        }
+        await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      } finally {
+        process.off("warning", onWarning);
       }
       expect(got.length).toBe(deltas.length);
       expect(got).toEqual(deltas);
       expect(gw.mock.requests[0].completed).toBe(true);
+      expect(warnings.filter((w) => w.startsWith("MaxListenersExceededWarning"))).toEqual([]);
     });
 
     it("forwards embeddings", async () => {

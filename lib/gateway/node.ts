@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { once } from "node:events";
 import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Env } from "@/lib/env";
 import { toAppError } from "@/lib/errors";
@@ -37,6 +36,22 @@ export function splitGatewayUrl(url: string): { provider: string; path: string; 
     : { provider: rest.slice(0, slash), path: rest.slice(slash), search };
 }
 
+/**
+ * Until the client can take more, or is gone. Both listeners leave together: racing two
+ * events.once() left the loser (and its error listener) behind at every wait of a long stream.
+ */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
 export async function handleNodeRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const cancel = new Cancellation();
   // The client going away (before we finished) cancels the upstream call.
@@ -62,7 +77,7 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
   try {
     for await (const chunk of body) {
       // Each chunk goes out as it arrives; wait only when the client reads slower than we write.
-      if (!res.write(chunk)) await Promise.race([once(res, "drain"), once(res, "close")]);
+      if (!res.write(chunk)) await writable(res);
       if (res.destroyed) break;
     }
     res.end();
