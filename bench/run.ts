@@ -349,6 +349,22 @@ async function post(t: Target, body: string, pool?: Pool, onFirstChunk?: () => v
   return { status: res.statusCode, ttfb, total, bytes, complete: tail.includes("data: [DONE]") };
 }
 
+/**
+ * A live key with limits no run reaches, made through the server's own management API in local
+ * mode (no sign-in), as any user would.
+ */
+async function createBenchKey(origin: string, what: string): Promise<string> {
+  const res = await poolFor(origin).request({
+    path: "/api/keys",
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench", limits: { requests_per_minute: 1_000_000, tokens_per_minute: 1_000_000_000 } }),
+  });
+  const created = (await res.body.json()) as { key?: string };
+  if (res.statusCode !== 201 || !created.key) throw new Error(`POST /api/keys on ${what}: ${res.statusCode} ${JSON.stringify(created)}`);
+  return created.key;
+}
+
 /** One request before measuring: the target must answer a real chat completion from the mock. */
 async function check(t: Target): Promise<void> {
   const url = new URL(t.url);
@@ -466,16 +482,7 @@ try {
   let nextKey: string | null = null;
   if (opt.next) {
     nextOrigin = `http://127.0.0.1:${nextPort}`;
-    // Its own management API, local mode (no sign-in), like any user.
-    const res = await poolFor(nextOrigin).request({
-      path: "/api/keys",
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "bench", limits: { requests_per_minute: 1_000_000, tokens_per_minute: 1_000_000_000 } }),
-    });
-    const created = (await res.body.json()) as { key?: string };
-    if (res.statusCode !== 201 || !created.key) throw new Error(`POST /api/keys on next start: ${res.statusCode} ${JSON.stringify(created)}`);
-    nextKey = created.key;
+    nextKey = await createBenchKey(nextOrigin, "next start");
   }
 
   const direct: Target = { name: "direct", url: `${mockUrl}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench" }, pid: mock.pid };
@@ -633,15 +640,8 @@ try {
       /NeuronEdge ready on (\S+)/,
     );
     const origin = `http://127.0.0.1:${port}`;
-    const res = await poolFor(origin).request({
-      path: "/api/keys",
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ name: "bench", limits: { requests_per_minute: 1_000_000, tokens_per_minute: 1_000_000_000 } }),
-    });
-    const created = (await res.body.json()) as { key?: string };
-    if (res.statusCode !== 201 || !created.key) throw new Error(`POST /api/keys on npm start: ${res.statusCode} ${JSON.stringify(created)}`);
-    return { child, origin, pid: child.pid, headers: { authorization: `Bearer ${created.key}`, "x-provider-api-key": "sk-bench" } };
+    const key = await createBenchKey(origin, "npm start");
+    return { child, origin, pid: child.pid, headers: { authorization: `Bearer ${key}`, "x-provider-api-key": "sk-bench" } };
   }
 
   /** Opens opt.memoryStreams slow streams at once through `via` and samples the process's RSS. */
