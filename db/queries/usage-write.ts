@@ -6,13 +6,12 @@ import type { UsageEventRow } from "../schema";
 
 type Event = Omit<UsageEventRow, "id">;
 
-// The batch's columns, in the order both encodings below write them.
+// The batch's columns with their types (for the JSON recordset), in the order both encodings
+// below write them; EVENT_COLUMNS is the same list by name, for inserts and COPY.
 const COLUMNS = `ts timestamptz, owner_id text, key_id text, environment text, provider text, model text, endpoint text,
   status int, input_tokens int, output_tokens int, cached_input_tokens int, cost_usd numeric, latency_ms int,
   ttfb_ms int, streamed boolean, aborted boolean`;
-
-const EVENT_COLUMNS = `ts, owner_id, key_id, environment, provider, model, endpoint, status, input_tokens,
-  output_tokens, cached_input_tokens, cost_usd, latency_ms, ttfb_ms, streamed, aborted`;
+const EVENT_COLUMNS = COLUMNS.split(",").map((column) => column.trim().split(" ")[0]).join(", ");
 
 /**
  * From the events in `ev`, already stored: fold them into the daily rollups (rollup rows locked

@@ -178,7 +178,7 @@ export function callUpstream(c: UpstreamCall): Promise<UpstreamResponse> {
   });
 }
 
-export function upstreamError(err: unknown): AppError {
+function upstreamError(err: unknown): AppError {
   if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError || err instanceof errors.ConnectTimeoutError) {
     return new AppError("gateway_timeout", "The provider did not answer in time.");
   }
