@@ -64,8 +64,10 @@ const onlyTargets = flags.targets ? new Set(flags.targets.split(",")) : null;
 // Portkey and the Next door are measured for throughput only.
 const wanted = (name: string) => phases.has("throughput") && (!onlyTargets || onlyTargets.has(name));
 const opt = {
-  duration: num(flags.duration, 10, 1),
-  rounds: num(flags.rounds, 3, 1),
+  // Five short rounds rather than three long ones, in about the same time: a run's ratio swings by
+  // a fifth from round to round here, and the median of five paired rounds swings less.
+  duration: num(flags.duration, 6, 1),
+  rounds: num(flags.rounds, 5, 1),
   connections: Number(flags.connections),
   latencyDuration: num(flags["latency-duration"], 10, 0.5),
   warmup: num(flags.warmup, 1, 0.2),
@@ -510,11 +512,12 @@ try {
   if (opt.phases.has("throughput")) {
     // Direct, bare and gateway are measured in several rounds, one after another within each round,
     // and each ratio is taken within a round (side by side), then the median round is reported:
-    // on a shared 2-core machine a single 10 s run can be off by a fifth. Portkey and the Next door
+    // on a shared 2-core machine a single run can be off by a fifth. Portkey and the Next door
     // are far from their targets and are measured once.
     const runs: Record<string, Record<string, number | null>[]> = {};
+    const measured = targets.filter((x) => !opt.targets || opt.targets.has(x.name));
     for (let round_ = 0; round_ < opt.rounds; round_++) {
-      for (const t of targets.filter((x) => !opt.targets || opt.targets.has(x.name))) {
+      for (const t of measured) {
         if (round_ > 0 && !["direct", "bare", "gateway"].includes(t.name)) continue;
         let cpu0 = NaN;
         const r = await measure(t, { connections: opt.connections, duration: opt.duration }, "throughput", () => (cpu0 = cpuMs(t.pid)));
