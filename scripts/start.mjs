@@ -12,14 +12,13 @@ const sources = ["app", "components", "lib", "db", "server.ts", "proxy.ts", "nex
 export const SERVER_BUNDLE = ".next/neuronedge/server.mjs";
 // WebAssembly (the embedded database, undici's HTTP parser) compiled by V8's baseline compiler only:
 // tiering hot functions up to TurboFan held ~45 MB for good, and the bench shows no CPU cost for it.
-// A 512 MB heap limit: V8 lets garbage pile up to a multiple of the live heap that grows with the
-// limit (up to 4× at the default of several GB, ~1.4× at 512 MB), and 1,000 streams opening at
-// once took the whole server from ~240 to ~370 MB instead of ~280. The gateway holds ~50 KB per
+// A 512 MB heap limit: V8 lets garbage pile up to a multiple of the live heap, a factor it picks
+// and caps by the limit (4× at the default of several GB, 2× at 512 MB), and 1,000 streams opening
+// at once took the whole server from ~240 to ~370 MB instead of ~280. The gateway holds ~50 KB per
 // open stream; a limit of your own in NODE_OPTIONS (--max-old-space-size) wins.
-// With it, the old generation may grow by 30% between major collections (V8 picks up to 2× at
-// this limit): 1,000 streams took the /v1 door to 209-212 MB instead of 214-229 (four runs each),
-// the whole server to 285-287 MB (two runs) instead of 283-317 (four), for no CPU cost the bench
-// could tell from its noise.
+// With it, the old generation grows by only 30% between major collections: 1,000 streams took the
+// /v1 door to 209-212 MB instead of 214-229 (four runs each), the whole server to 285-287 MB (two
+// runs) instead of 283-317 (four), for no CPU cost the bench could tell from its noise.
 const OWN_HEAP_LIMIT = /--max-old-space-size/.test(process.env.NODE_OPTIONS ?? "");
 export const SERVER_NODE_FLAGS = ["--liftoff-only", ...(OWN_HEAP_LIMIT ? [] : ["--max-old-space-size=512", "--heap-growing-percent=30"])];
 
