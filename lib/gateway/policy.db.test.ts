@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { updateOwnerKey } from "@/lib/keys/service";
 import { clearBudgetSnapshots } from "@/lib/limits/budget";
+import { WINDOW_MS } from "@/lib/limits/limiter";
 import { flushUsage } from "@/lib/usage/recorder";
 import { useDatabase } from "@/testing/db";
 import { startGateway, type Gateway } from "@/testing/gateway-harness";
@@ -18,9 +19,13 @@ beforeAll(async () => {
   gw = await startGateway();
 });
 afterAll(() => gw.close());
-beforeEach(() => {
+beforeEach(async () => {
   gw.mock.reset();
   clearBudgetSnapshots();
+  // Rate limits count in fixed minute windows (lib/limits/limiter.ts): a test that straddled a
+  // window's end would see its counts start over halfway. Start clear of the edge.
+  const left = WINDOW_MS - (Date.now() % WINDOW_MS);
+  if (left < 3_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
 });
 
 const chat = (model = "gpt-5-mini", extra: Record<string, unknown> = {}) => ({
