@@ -4,7 +4,8 @@ import type { UsageEventRow } from "@/db/schema";
 // Usage events are buffered in memory and written in batches, off the request path:
 // every second, as soon as a batch fills, at shutdown (server.ts), and after each
 // response in the route-handler door (Next's after()). A failed write keeps the events
-// for the next attempt.
+// for the next attempt; an event the database refuses outright is dropped alone, loudly,
+// so it can never hold back the events behind it.
 
 export type UsageEvent = Omit<UsageEventRow, "id">;
 
@@ -18,6 +19,8 @@ interface State {
   flushing: Promise<void> | null;
   written: number;
   dropped: number;
+  /** Events the database refused (bad data, not a lost connection). */
+  refused: number;
   /** Cost per key of events not yet written (buffered or being written), for budgets. */
   pendingCost: Map<string, number>;
 }
@@ -29,6 +32,7 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   flushing: null,
   written: 0,
   dropped: 0,
+  refused: 0,
   pendingCost: new Map(),
 });
 
@@ -55,7 +59,31 @@ export function pendingCostOf(keyId: string): number {
   return state.pendingCost.get(keyId) ?? 0;
 }
 
+// What Postgres cannot store would fail the whole batch: text with NUL in it, names too long for
+// the rollups' primary-key index (a model name comes from the caller's request), counts that
+// are not int4 (an upstream may report 12.5 or 3e9 tokens).
+const MAX_NAME = 256;
+const MAX_INT4 = 2_147_483_647;
+const storableText = (s: string, max: number) => {
+  const cut = s.length > max ? s.slice(0, max) : s;
+  return cut.includes("\0") ? cut.replaceAll("\0", "\uFFFD") : cut;
+};
+const storableCount = (n: number) => (n > 0 ? Math.min(Math.round(n), MAX_INT4) : 0); // NaN > 0 is false
+
+function storable(e: UsageEvent): UsageEvent {
+  e.model = storableText(e.model, MAX_NAME);
+  e.provider = storableText(e.provider, MAX_NAME);
+  e.endpoint = storableText(e.endpoint, 4 * MAX_NAME);
+  e.inputTokens = storableCount(e.inputTokens);
+  e.outputTokens = storableCount(e.outputTokens);
+  e.cachedInputTokens = storableCount(e.cachedInputTokens);
+  e.latencyMs = storableCount(e.latencyMs);
+  if (e.ttfbMs !== null && e.ttfbMs !== undefined) e.ttfbMs = storableCount(e.ttfbMs);
+  return e;
+}
+
 export function recordUsage(event: UsageEvent): void {
+  storable(event);
   addPending([event], 1);
   if (state.buffer.length >= MAX_BUFFERED) {
     // The database has been away for a long time: keep the newest, say so loudly.
@@ -67,17 +95,38 @@ export function recordUsage(event: UsageEvent): void {
   else schedule();
 }
 
+/** Bad data (SQLSTATE classes 22 and 23) or a program limit (54): retrying cannot help. Drizzle
+ * wraps the driver's error in its own, with the original as the cause. */
+function refusedOutright(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  return /^(22|23|54)/.test(String(e.code ?? e.cause?.code ?? ""));
+}
+
 async function drain(): Promise<void> {
   while (state.buffer.length > 0) {
-    const batch = state.buffer.splice(0, BATCH);
-    try {
-      await insertUsageBatch({ events: batch });
-      state.written += batch.length;
-      addPending(batch, -1);
-    } catch (err) {
-      state.buffer.unshift(...batch);
-      console.error("[neuronedge] could not write usage events, will retry:", (err as Error).message);
-      return;
+    // A refused batch is halved until the refused events are alone; the rest is written.
+    const parts = [state.buffer.splice(0, BATCH)];
+    while (parts.length > 0) {
+      const part = parts.shift()!;
+      try {
+        await insertUsageBatch({ events: part });
+        state.written += part.length;
+        addPending(part, -1);
+      } catch (err) {
+        if (!refusedOutright(err)) {
+          state.buffer.unshift(...part, ...parts.flat());
+          console.error("[neuronedge] could not write usage events, will retry:", (err as Error).message);
+          return;
+        }
+        if (part.length > 1) {
+          const half = part.length >> 1;
+          parts.unshift(part.slice(0, half), part.slice(half));
+          continue;
+        }
+        state.refused++;
+        addPending(part, -1);
+        console.error(`[neuronedge] the database refused a usage event of key ${part[0].keyId}, dropped it:`, (err as Error).message);
+      }
     }
   }
 }
@@ -101,5 +150,5 @@ export async function flushUsage(): Promise<void> {
 }
 
 export function usageRecorderStats() {
-  return { buffered: state.buffer.length, written: state.written, dropped: state.dropped };
+  return { buffered: state.buffer.length, written: state.written, dropped: state.dropped, refused: state.refused };
 }

@@ -1,0 +1,64 @@
+import { eq } from "drizzle-orm";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { getDb } from "@/db/client";
+import { usageDaily, usageEvents } from "@/db/schema";
+import { createKey } from "@/lib/keys/service";
+import { testCaller, useDatabase } from "@/testing/db";
+import { usageEvent } from "@/testing/usage-events";
+import { flushUsage, recordUsage, usageRecorderStats } from "./recorder";
+
+useDatabase();
+afterEach(() => vi.restoreAllMocks());
+
+async function stored(keyId: string) {
+  const db = await getDb();
+  return db.select().from(usageEvents).where(eq(usageEvents.keyId, keyId)).orderBy(usageEvents.ts);
+}
+
+// One event Postgres refuses must never hold back the others: a caller could send it on purpose.
+describe("the usage recorder", () => {
+  it("stores what Postgres could not take as sent: NUL in a model name, a huge name, odd token counts", async () => {
+    const caller = testCaller();
+    const k = await createKey(caller, { name: "r", environment: "live" });
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 20, 12, 0, s));
+    recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(1), model: "gpt\u0000x" }));
+    recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(2), model: "m".repeat(10_000) }));
+    recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(3), inputTokens: 12.5, outputTokens: 3e9, cachedInputTokens: -4 }));
+    recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(4), outputTokens: Number.NaN, latencyMs: 1e12 }));
+    await flushUsage();
+
+    const rows = await stored(k.id);
+    expect(rows.map((r) => r.model)).toEqual(["gpt\uFFFDx", "m".repeat(256), "gpt-5.2", "gpt-5.2"]);
+    expect(rows[2]).toMatchObject({ inputTokens: 13, outputTokens: 2_147_483_647, cachedInputTokens: 0 });
+    expect(rows[3]).toMatchObject({ outputTokens: 0, latencyMs: 2_147_483_647 });
+    const db = await getDb();
+    const daily = await db.select().from(usageDaily).where(eq(usageDaily.keyId, k.id));
+    expect(daily.reduce((n, d) => n + d.requests, 0)).toBe(4);
+  });
+
+  it("drops only an event the database refuses, says so, and writes the rest of its batch", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const caller = testCaller();
+    const k = await createKey(caller, { name: "r", environment: "live" });
+    const before = usageRecorderStats();
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, s));
+    for (let i = 0; i < 40; i++) {
+      // numeric(20,10) holds less than 1e10 USD: Postgres refuses this one event.
+      recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(i), costUsd: i === 17 ? 1e12 : 0.001 }));
+    }
+    await flushUsage();
+
+    const rows = await stored(k.id);
+    expect(rows).toHaveLength(39);
+    expect(rows.some((r) => r.ts.getTime() === at(17).getTime())).toBe(false);
+    const after = usageRecorderStats();
+    expect(after.refused - before.refused).toBe(1);
+    expect(after.buffered).toBe(0);
+    expect(errors.mock.calls.some((c) => String(c[0]).includes(`refused a usage event of key ${k.id}`))).toBe(true);
+
+    // And the recorder goes on: the next events are written as usual.
+    recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(50) }));
+    await flushUsage();
+    expect(await stored(k.id)).toHaveLength(40);
+  });
+});
