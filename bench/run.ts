@@ -12,6 +12,9 @@
 //   npm run bench -- --smoke           every step, tiny sizes (CI); exits non-zero only on errors
 //   npm run bench -- --duration 20 --rounds 5 --connections 100 --skip-next --phases throughput,latency --targets direct,gateway
 //   npm run bench -- --cpu-prof /tmp/prof --phases throughput --targets gateway   profiles the gateway process
+// The throughput phase also counts usage: --usage-requests (10,000) more requests to the gateway,
+// every one of which must be in its database afterwards, as an event and in the daily rollups
+// (an error otherwise), and it reports the share of the gateway's CPU its usage batch writes take.
 // Prints a table and writes bench/results.json (not for --smoke unless --out is given).
 // Exits 1 when anything errored (a failed request, a child that died); missed targets are reported, not fatal.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -46,6 +49,7 @@ const { values: flags } = parseArgs({
     "memory-streams": { type: "string" },
     "memory-seconds": { type: "string" },
     "cold-keys": { type: "string" },
+    "usage-requests": { type: "string" }, // requests whose usage the throughput phase counts
     "cold-idle-duration": { type: "string" },
     "skip-portkey": { type: "boolean", default: false },
     "skip-next": { type: "boolean", default: false },
@@ -81,6 +85,7 @@ const opt = {
   memoryStreams: num(flags["memory-streams"], 1000, 50),
   memorySeconds: num(flags["memory-seconds"], 10, 1),
   coldKeys: num(flags["cold-keys"], 20, 5),
+  usageRequests: num(flags["usage-requests"], 10_000, 200),
   coldIdleDuration: num(flags["cold-idle-duration"], 3, 0.5),
   portkey: !flags["skip-portkey"] && wanted("portkey"),
   // A fresh clone has no build, and building takes minutes: the smoke run skips the Next door.
@@ -295,12 +300,17 @@ function cannon(
 }
 
 /** A measured run after an unmeasured warm-up; its errors are the bench's errors. */
-async function measure(t: Target, o: { connections: number; duration?: number; amount?: number; body?: string }, what: string, onStart?: () => void): Promise<Load> {
+async function measure(
+  t: Target,
+  o: { connections: number; duration?: number; amount?: number; body?: string },
+  what: string,
+  onStart?: () => void | Promise<void>,
+): Promise<Load> {
   if (opt.warmup > 0) {
-    const warm = o.amount ? { amount: Math.max(2, Math.ceil(o.amount / 10)) } : { duration: opt.warmup };
+    const warm = o.amount ? { amount: Math.max(2, o.connections, Math.ceil(o.amount / 10)) } : { duration: opt.warmup };
     await cannon(t, { connections: o.connections, body: o.body, ...warm }).done;
   }
-  onStart?.();
+  await onStart?.();
   const r = await cannon(t, o).done;
   const bad = r.errors + r.timeouts + r.non2xx;
   if (bad > 0) error(`${what} on ${t.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx responses`);
@@ -504,6 +514,19 @@ try {
   const targets = [direct, bare, gateway, portkey, nextDoor].filter((t): t is Target => t !== null);
   for (const t of targets) await check(t);
   log(`started: ${targets.map((t) => t.name).join(", ")}${opt.portkey ? "" : " (Portkey skipped)"}${opt.next ? "" : " (Next door skipped" + (smoke ? ": smoke runs have no build" : "") + ")"}`);
+  interface GatewayUsage {
+    events: number;
+    rollups: number;
+    writeMs: number;
+    writeCpuMs: number;
+    dropped: number;
+  }
+  /** The hot key's usage in the gateway's database, everything buffered written first (bench/gateway-server.ts). */
+  async function gatewayUsage(): Promise<GatewayUsage> {
+    const res = await poolFor(gw.origin, 2).request({ path: "/bench/usage", method: "GET" });
+    if (res.statusCode !== 200) throw new Error(`/bench/usage answered ${res.statusCode}: ${await res.body.text()}`);
+    return (await res.body.json()) as GatewayUsage;
+  }
   // The gateway's resident memory after each phase (MB): what the earlier phases left behind.
   const rss: Record<string, number | null> = { start: round(rssMb(gw.pid), 1) };
   results.gatewayRssMb = rss;
@@ -520,11 +543,21 @@ try {
       for (const t of measured) {
         if (round_ > 0 && !["direct", "bare", "gateway"].includes(t.name)) continue;
         let cpu0 = NaN;
-        const r = await measure(t, { connections: opt.connections, duration: opt.duration }, "throughput", () => (cpu0 = cpuMs(t.pid)));
+        let usage0: GatewayUsage | null = null;
+        const r = await measure(t, { connections: opt.connections, duration: opt.duration }, "throughput", async () => {
+          // The warm-up's usage is written before the round starts, this round's before it is read.
+          if (t === gateway) usage0 = await gatewayUsage();
+          cpu0 = cpuMs(t.pid);
+        });
+        const usage1 = usage0 ? await gatewayUsage() : null;
         // CPU time the target's own process spent per request: unlike req/s, it hardly depends on
         // what else the machine is doing, so it compares the proxies' work even on a noisy box.
         const cpuUs = ((cpuMs(t.pid) - cpu0) * 1000) / (r.requests + r.non2xx);
-        (runs[t.name] ??= []).push({ rps: round(r.rps, 0), requests: r.requests, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, p50Ms: round(percentile(r.latencies, 0.5)), p99Ms: round(percentile(r.latencies, 0.99)), cpuUsPerRequest: round(cpuUs, 1) });
+        // The usage batch writes' share of it (µs a request): CPU, and wall time the loop was held.
+        const perRequest = (field: "writeMs" | "writeCpuMs") =>
+          usage0 && usage1 ? round(((usage1[field] - (usage0 as GatewayUsage)[field]) * 1000) / (r.requests + r.non2xx), 1) : null;
+        const usageWrite: Record<string, number | null> = usage1 ? { usageWriteCpuUsPerRequest: perRequest("writeCpuMs"), usageWriteWallUsPerRequest: perRequest("writeMs") } : {};
+        (runs[t.name] ??= []).push({ rps: round(r.rps, 0), requests: r.requests, errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, p50Ms: round(percentile(r.latencies, 0.5)), p99Ms: round(percentile(r.latencies, 0.99)), cpuUsPerRequest: round(cpuUs, 1), ...usageWrite });
         log(`throughput ${t.name.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  ${cpuUs.toFixed(0).padStart(4)} µs CPU/request  (${opt.connections} connections, ${r.seconds} s, errors ${r.errors + r.timeouts + r.non2xx}${opt.rounds > 1 ? `, round ${round_ + 1} of ${opt.rounds}` : ""})`);
       }
     }
@@ -543,6 +576,28 @@ try {
       if (rs.length) ratios[name] = { median: round(median(rs), 3), rounds: rs.map((x) => round(x, 3)) };
     }
     results.throughput = { connections: opt.connections, seconds: opt.duration, rounds: opt.rounds, ...tp, ratios };
+    if (runs.gateway) {
+      // Usage is exact under load: a fixed number of requests (every response received) must
+      // leave exactly as many events, and as many requests in the daily rollups.
+      let before: GatewayUsage | null = null;
+      const r = await measure(gateway, { connections: opt.connections, amount: opt.usageRequests }, "usage count", async () => {
+        before = await gatewayUsage();
+      });
+      const after = await gatewayUsage();
+      const b = before as unknown as GatewayUsage;
+      const events = after.events - b.events;
+      const rollups = after.rollups - b.rollups;
+      if (events !== r.requests || rollups !== r.requests) error(`usage count: ${r.requests} requests answered, ${events} events and ${rollups} rollup requests recorded`);
+      results.usage = {
+        requests: r.requests,
+        events,
+        rollups,
+        writeCpuUsPerRequest: round(median(runs.gateway.map((x) => x.usageWriteCpuUsPerRequest ?? NaN)), 1),
+        writeWallUsPerRequest: round(median(runs.gateway.map((x) => x.usageWriteWallUsPerRequest ?? NaN)), 1),
+        dropped: after.dropped,
+      };
+      log(`usage count: ${r.requests} requests, ${events} events, ${rollups} in the rollups`);
+    }
     rss.throughput = round(rssMb(gw.pid), 1);
   }
 
@@ -823,6 +878,27 @@ if (results.throughput) {
       `CPU time per request, own process only (${withCpu.join(" / ")})`,
       `${withCpu.map((n) => fmt(cpu(n), "")).join(" / ")} µs`,
       gCpu && bCpu ? `gateway ${(gCpu / bCpu).toFixed(2)}× bare` : "",
+    );
+  }
+  const writeCpu = get("usage.writeCpuUsPerRequest");
+  if (writeCpu !== undefined) {
+    const wall = get("usage.writeWallUsPerRequest");
+    // A batch is 1,000 events: µs a request is also ms a full batch holds the event loop.
+    row(
+      "Usage batch writes into the embedded database, per request: CPU (wall time the event loop was held)",
+      `${fmt(writeCpu, "", 1)} (${fmt(wall, "", 1)}) µs`,
+      gCpu ? `${((writeCpu / gCpu) * 100).toFixed(0)}% of the gateway's CPU per request` : "",
+    );
+    const n = get("usage.requests") ?? NaN;
+    const ev = get("usage.events") ?? NaN;
+    const ro = get("usage.rollups") ?? NaN;
+    row(
+      `Usage recorded for ${fmt(n, "")} requests at ${opt.connections} connections (events / daily rollups)`,
+      `${fmt(ev, "")} / ${fmt(ro, "")}`,
+      "",
+      "every request, once",
+      ev === n && ro === n,
+      ev - n,
     );
   }
   const tPortkey = get("throughput.portkey.rps");
