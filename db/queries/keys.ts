@@ -49,6 +49,8 @@ export async function listKeys({
 }
 
 export async function getKey({ ownerId, id }: { ownerId: string; id: string }): Promise<KeyRecord | null> {
+  // An id from a URL may hold NUL, which Postgres text cannot (the query would fail): no key has it.
+  if (id.includes("\0")) return null;
   const db = await getDb();
   const [row] = await db
     .select(visible)

@@ -15,6 +15,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   } catch {
     throw new AppError("invalid_json", "Request body is not valid JSON.");
   }
+  rejectNul(data);
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -22,4 +23,29 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     throw new AppError("bad_request", issue.message, { param });
   }
   return parsed.data;
+}
+
+/** Where in a parsed JSON value a string (or a property name) holds NUL, as a param path. */
+function nulAt(value: unknown, path: string): string | null {
+  if (typeof value === "string") return value.includes("\0") ? path : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k; // as zod names it: allowed_models.0
+    if (k.includes("\0")) return at;
+    const found = nulAt(v, at);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/**
+ * Postgres text cannot hold NUL (\u0000): a value with one would fail deep in a query as a 500.
+ * It is the caller's input, so it is a 400 that names the field.
+ */
+export function rejectNul(value: unknown, where = ""): void {
+  const param = nulAt(value, where);
+  if (param === null) return;
+  throw new AppError("bad_request", `${param || "The request"} must not contain NUL (\\u0000) characters.`, {
+    param: param || undefined,
+  });
 }

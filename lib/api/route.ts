@@ -3,6 +3,7 @@ import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";
+import { rejectNul } from "./body";
 import { policyRuntime } from "@/lib/limits/runtime";
 
 // The wrapper every management route goes through: host guard → who is calling →
@@ -28,6 +29,8 @@ export function apiRoute<P = Record<string, never>>(
       assertSameOrigin(req, caller);
       if (options.permission) requirePermission(caller, options.permission);
       const params = (ctx ? await ctx.params : {}) as P;
+      rejectNul(params);
+      for (const [name, value] of new URL(req.url).searchParams) rejectNul({ [name]: value });
       return await handler({ req, caller, params });
     } catch (err) {
       return errorResponse(err);

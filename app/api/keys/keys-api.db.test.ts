@@ -105,6 +105,27 @@ describe("management API in local mode", () => {
       expect(res.json.error).toMatchObject({ message, param: "name" });
     });
 
+    it("NUL (\\u0000) anywhere, which Postgres cannot store → 400 naming the field, not a 500", async () => {
+      const { json } = await call("POST", "/api/keys", { body: { name: "valid" } });
+      const cases = [
+        await call("POST", "/api/keys", { body: { name: "a\u0000b" } }),
+        await call("PATCH", `/api/keys/${json.id}`, { body: { allowed_models: ["gpt-4o", "gpt\u0000*"] } }),
+        await call("GET", "/api/keys/key_%00x"),
+        await call("GET", "/api/usage?model=gpt%00"),
+        await call("GET", "/api/audit?key_id=%00"),
+      ];
+      expect(cases.map((r) => [r.status, r.json.error.param])).toEqual([
+        [400, "name"],
+        [400, "allowed_models.1"],
+        [400, "id"],
+        [400, "model"],
+        [400, "key_id"],
+      ]);
+      expect(cases[0].json.error.message).toBe("name must not contain NUL (\\u0000) characters.");
+      // Nothing was half-done: the key kept its policy.
+      expect((await call("GET", `/api/keys/${json.id}`)).json.allowed_models).toBeNull();
+    });
+
     it("accepts a name of exactly 100 characters", async () => {
       expect((await call("POST", "/api/keys", { body: { name: "y".repeat(100) } })).status).toBe(201);
     });
