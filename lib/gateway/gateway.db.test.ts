@@ -383,6 +383,16 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       expect(text.length).toBeGreaterThan(0);
     });
 
+    it("a model in the path that is not valid percent-encoding → 400 in Google's shape, nothing upstream", async () => {
+      const { key } = await gw.liveKey();
+      const headers = { "x-goog-api-key": key, "x-provider-api-key": GOOGLE_KEY, "content-type": "application/json" };
+      const res = await raw(door, "POST", "/v1/google/v1beta/models/gemini%zz:generateContent", headers, "{}");
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
+      expect(JSON.parse(res.body).error.message).toContain("'gemini%zz', is not valid percent-encoding");
+      expect(gw.mock.requests).toHaveLength(0);
+    });
+
     it("raises the SDK's ApiError with 401 for a bad gateway key", async () => {
       const err = await gemini(door, "ne_live_bad")
         .models.generateContent({ model: "gemini-2.5-flash", contents: "hi" })

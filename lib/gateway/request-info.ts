@@ -1,3 +1,4 @@
+import { AppError } from "@/lib/errors";
 import type { WireFormat } from "./providers";
 
 // What the gateway needs from a request body: the model, whether it streams, and (for
@@ -16,7 +17,7 @@ export function inspectRequest(format: WireFormat, path: string, body: Buffer | 
     // Gemini names the model and the streaming mode in the path, not the body.
     const m = /\/models\/([^/:]+)/.exec(path);
     const json = body && body.length <= PARSE_LIMIT ? parseObject(body) : null;
-    return { model: m ? decodeURIComponent(m[1]) : null, stream: path.includes(":streamGenerateContent"), json };
+    return { model: m ? pathModel(m[1]) : null, stream: path.includes(":streamGenerateContent"), json };
   }
   if (!body || body.length === 0) return { model: null, stream: false, json: null };
   if (body.length <= PARSE_LIMIT) {
@@ -32,6 +33,14 @@ export function inspectRequest(format: WireFormat, path: string, body: Buffer | 
     stream: /"stream"\s*:\s*true/.test(text),
     json: null,
   };
+}
+
+function pathModel(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError("bad_request", `The model in the path, '${segment}', is not valid percent-encoding.`);
+  }
 }
 
 function parseObject(body: Buffer): Record<string, unknown> | null {
