@@ -1,6 +1,7 @@
 import { verifyToken } from "@clerk/nextjs/server";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { decodeComponent } from "@/lib/uri";
 import { looksLikeGatewayKey } from "@/lib/keys/format";
 import { verifyKey } from "@/lib/keys/verifier";
 import { PERMISSIONS, type Permission } from "./permissions";
@@ -44,7 +45,8 @@ function sessionCookie(req: Request): string | null {
   if (!cookie) return null;
   for (const part of cookie.split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name === "__session") return decodeURIComponent(rest.join("="));
+    // Malformed encoding is kept as it is: it then fails verification like any bad token (401).
+    if (name === "__session") return decodeComponent(rest.join("=")) ?? rest.join("=");
   }
   return null;
 }

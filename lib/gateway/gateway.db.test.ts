@@ -403,6 +403,13 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
   });
 
   describe("test keys", () => {
+    it("a model id in a path that is not valid percent-encoding → the simulator's 404, not a 500", async () => {
+      const { key } = await gw.testKey();
+      const res = await raw(door, "GET", "/v1/openai/models/gpt%zz", { authorization: `Bearer ${key}` });
+      expect(res.status).toBe(404);
+      expect(JSON.parse(res.body).error).toMatchObject({ code: "model_not_found", message: "The model 'gpt%zz' does not exist" });
+    });
+
     it("are answered by the simulator and never reach the provider, in every format", async () => {
       const { key } = await gw.testKey();
       const chat = await openai(door, key, null).chat.completions.create({

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { decodeComponent } from "@/lib/uri";
 import type { WireFormat } from "./providers";
 
 // What the gateway needs from a request body: the model, whether it streams, and (for
@@ -36,11 +37,9 @@ export function inspectRequest(format: WireFormat, path: string, body: Buffer | 
 }
 
 function pathModel(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new AppError("bad_request", `The model in the path, '${segment}', is not valid percent-encoding.`);
-  }
+  const model = decodeComponent(segment);
+  if (model === null) throw new AppError("bad_request", `The model in the path, '${segment}', is not valid percent-encoding.`);
+  return model;
 }
 
 function parseObject(body: Buffer): Record<string, unknown> | null {

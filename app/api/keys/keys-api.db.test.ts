@@ -293,6 +293,8 @@ describe("management API in Clerk mode (networkless session tokens)", () => {
     const foreign = await other.sessionToken({ sub });
     other.restore();
     expectError(await call("GET", "/api/keys", { headers: { authorization: `Bearer ${foreign}` } }), 401, "unauthorized");
+    // A session cookie that is not even valid percent-encoding is just another bad token.
+    expectError(await call("GET", "/api/keys", { headers: { cookie: "__session=%E0%A4%A" } }), 401, "unauthorized");
   });
 
   it("accepts the __session cookie, and checks Origin on cookie-authenticated changes", async () => {

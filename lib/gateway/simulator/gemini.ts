@@ -1,5 +1,6 @@
 // Gemini (Generative Language API) wire format: generateContent, streamGenerateContent,
 // embedContent, batchEmbedContents, countTokens, models.
+import { decodeComponent } from "@/lib/uri";
 import { collectText, complete, countAll, countTokens, embed, splitDeltas } from "./text";
 import { errorResult, isObject, json, notFound, randomId, readMaxTokens, sse } from "./respond";
 import type { SimRequest, SimResult } from "./respond";
@@ -14,7 +15,8 @@ export function simulateGemini(req: SimRequest): SimResult {
   const m = /^\/(?:v1beta|v1alpha|v1)\/models(?:\/([^/:]+))?(?::([A-Za-z]+))?$/.exec(req.path);
   if (!m) return notFound("gemini", req.method, req.path);
   const [, rawModel, action] = m;
-  const model = rawModel ? decodeURIComponent(rawModel) : undefined;
+  const model = rawModel ? decodeComponent(rawModel) : undefined;
+  if (model === null) return invalid(`The model in the path, '${rawModel}', is not valid percent-encoding.`);
 
   if (req.method === "GET" && !action) {
     if (!model) return json("gemini", { models: MODELS.map(modelObject) });

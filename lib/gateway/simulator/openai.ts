@@ -1,4 +1,5 @@
 // OpenAI wire format: chat completions, responses, embeddings, models.
+import { decodeComponent } from "@/lib/uri";
 import { collectText, complete, countAll, countTokens, embed, float32Base64, splitDeltas } from "./text";
 import { errorResult, isObject, json, notFound, randomId, readMaxTokens, sse, unixSeconds } from "./respond";
 import type { SimRequest, SimResult } from "./respond";
@@ -30,7 +31,7 @@ export function simulateOpenAI(req: SimRequest): SimResult {
   if (route === "GET /models") return json("openai", { object: "list", data: MODELS.map(modelObject) });
   const model = /^GET \/models\/([^/]+)$/.exec(route);
   if (model) {
-    const id = decodeURIComponent(model[1]);
+    const id = decodeComponent(model[1]) ?? model[1];
     return MODELS.includes(id)
       ? json("openai", modelObject(id))
       : errorResult("openai", 404, `The model '${id}' does not exist`, { param: "model", code: "model_not_found" });
