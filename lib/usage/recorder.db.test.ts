@@ -62,3 +62,4 @@ describe("the usage recorder", () => {
     expect(await stored(k.id)).toHaveLength(40);
   });
 });
+

@@ -1,4 +1,4 @@
-import { insertUsageBatch } from "@/db/queries/usage-write";
+import { analyzeUsageTables, insertUsageBatch, usageEventsAnalyzedRows } from "@/db/queries/usage-write";
 import type { UsageEventRow } from "@/db/schema";
 
 // Usage events are buffered in memory and written in batches, off the request path:
@@ -21,8 +21,12 @@ interface State {
   dropped: number;
   /** Events the database refused (bad data, not a lost connection). */
   refused: number;
-  /** Time spent in batch writes (ms): wall time, and the process's CPU time over it (on the
-   * embedded database a batch holds the event loop throughout, so that CPU is its own). */
+  /** Events written since the tables were last analyzed, and how many make it due (null: not read yet). */
+  sinceAnalyze: number;
+  analyzeDue: number | null;
+  /** Time spent in batch writes and the statistics they keep current (ms): wall time, and the
+   * process's CPU time over it (on the embedded database a batch holds the event loop
+   * throughout, so that CPU is its own). */
   writeMs: number;
   writeCpuMs: number;
   /** Cost per key of events not yet written (buffered or being written), for budgets. */
@@ -37,6 +41,8 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   written: 0,
   dropped: 0,
   refused: 0,
+  sinceAnalyze: 0,
+  analyzeDue: null,
   writeMs: 0,
   writeCpuMs: 0,
   pendingCost: new Map(),
@@ -101,6 +107,28 @@ export function recordUsage(event: UsageEvent): void {
   else schedule();
 }
 
+// The embedded database is analyzed here (db/queries/usage-write.ts says why) each time the
+// events table has doubled since it last was, and at once when it never was: a handful of
+// short pauses over a database's life. The planner scales what it learnt to the table's size.
+const ANALYZE_AT_LEAST = 10_000;
+
+async function analyzeIfGrown(written: number): Promise<void> {
+  try {
+    if (state.analyzeDue === null) {
+      const rows = await usageEventsAnalyzedRows();
+      state.analyzeDue = rows === null ? Number.POSITIVE_INFINITY : rows < 0 ? 0 : Math.max(ANALYZE_AT_LEAST, rows);
+    }
+    state.sinceAnalyze += written;
+    if (state.sinceAnalyze < state.analyzeDue) return;
+    await analyzeUsageTables();
+    state.sinceAnalyze = 0;
+    state.analyzeDue = Math.max(ANALYZE_AT_LEAST, (await usageEventsAnalyzedRows()) ?? 0);
+  } catch (err) {
+    // Statistics are an optimisation: the events are written; try again after the next batch.
+    console.error("[neuronedge] could not analyze the usage tables:", (err as Error).message);
+  }
+}
+
 /** Bad data (SQLSTATE classes 22 and 23) or a program limit (54): retrying cannot help. Drizzle
  * wraps the driver's error in its own, with the original as the cause. */
 function refusedOutright(err: unknown): boolean {
@@ -118,11 +146,12 @@ async function drain(): Promise<void> {
       const cpu = process.cpuUsage();
       try {
         await insertUsageBatch({ events: part });
+        state.written += part.length;
+        addPending(part, -1);
+        await analyzeIfGrown(part.length);
         state.writeMs += performance.now() - started;
         const spent = process.cpuUsage(cpu);
         state.writeCpuMs += (spent.user + spent.system) / 1000;
-        state.written += part.length;
-        addPending(part, -1);
       } catch (err) {
         if (!refusedOutright(err)) {
           state.buffer.unshift(...part, ...parts.flat());
