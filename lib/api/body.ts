@@ -42,8 +42,8 @@ function nulAt(value: unknown, path: string): string | null {
  * Postgres text cannot hold NUL (\u0000): a value with one would fail deep in a query as a 500.
  * It is the caller's input, so it is a 400 that names the field.
  */
-export function rejectNul(value: unknown, where = ""): void {
-  const param = nulAt(value, where);
+export function rejectNul(value: unknown): void {
+  const param = nulAt(value, "");
   if (param === null) return;
   throw new AppError("bad_request", `${param || "The request"} must not contain NUL (\\u0000) characters.`, {
     param: param || undefined,
