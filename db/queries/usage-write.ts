@@ -7,6 +7,9 @@ import type { UsageEventRow } from "../schema";
 
 type Event = Omit<UsageEventRow, "id">;
 
+/** The embedded database's own client, for what drizzle does not do (COPY, ANALYZE). */
+const pgliteOf = (db: unknown) => (db as { $client: PGlite }).$client;
+
 // The batch's columns with their types (for the JSON recordset), in the order both encodings
 // below write them; EVENT_COLUMNS is the same list by name, for inserts and COPY.
 const COLUMNS = `ts timestamptz, owner_id text, key_id text, environment text, provider text, model text, endpoint text,
@@ -102,7 +105,7 @@ export async function insertUsageBatch({ events }: { events: Event[] }): Promise
   if (events.length === 0) return;
   const db = await getDb();
   const deltas = JSON.stringify(dailyDeltas(events));
-  if (getEnv().dbDriver === "pglite") return copyBatch((db as unknown as { $client: PGlite }).$client, events, deltas);
+  if (getEnv().dbDriver === "pglite") return copyBatch(pgliteOf(db), events, deltas);
   const rows = JSON.stringify(
     events.map((e) => ({
       ts: e.ts.toISOString(), owner_id: e.ownerId, key_id: e.keyId, environment: e.environment, provider: e.provider,
@@ -149,8 +152,7 @@ async function copyBatch(client: PGlite, events: Event[], deltas: string): Promi
  */
 export async function analyzeUsageTables(): Promise<void> {
   if (getEnv().dbDriver !== "pglite") return;
-  const client = ((await getDb()) as unknown as { $client: PGlite }).$client;
-  await client.transaction(async (tx) => {
+  await pgliteOf(await getDb()).transaction(async (tx) => {
     await tx.exec("set local default_statistics_target = 10; analyze usage_events, usage_daily, api_keys");
   });
 }
@@ -158,7 +160,6 @@ export async function analyzeUsageTables(): Promise<void> {
 /** How many events usage_events held when last analyzed: -1 if never, null where it is not ours to do (Postgres). */
 export async function usageEventsAnalyzedRows(): Promise<number | null> {
   if (getEnv().dbDriver !== "pglite") return null;
-  const client = ((await getDb()) as unknown as { $client: PGlite }).$client;
-  const { rows } = await client.query<{ n: number }>("select reltuples::float8 as n from pg_class where relname = 'usage_events'");
+  const { rows } = await pgliteOf(await getDb()).query<{ n: number }>("select reltuples::float8 as n from pg_class where relname = 'usage_events'");
   return rows[0]?.n ?? -1;
 }

@@ -25,15 +25,19 @@ describe("the usage recorder", () => {
     recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(2), model: "m".repeat(10_000) }));
     recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(3), inputTokens: 12.5, outputTokens: 3e9, cachedInputTokens: -4 }));
     recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(4), outputTokens: Number.NaN, latencyMs: 1e12 }));
+    // 1e308 tokens are finite, but their cost is not: it is unknown, not a number to store.
+    recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(5), outputTokens: 1e308, costUsd: Number.POSITIVE_INFINITY }));
     await flushUsage();
 
     const rows = await stored(k.id);
-    expect(rows.map((r) => r.model)).toEqual(["gpt\uFFFDx", "m".repeat(256), "gpt-5.2", "gpt-5.2"]);
+    expect(rows.map((r) => r.model)).toEqual(["gpt\uFFFDx", "m".repeat(256), "gpt-5.2", "gpt-5.2", "gpt-5.2"]);
     expect(rows[2]).toMatchObject({ inputTokens: 13, outputTokens: 2_147_483_647, cachedInputTokens: 0 });
     expect(rows[3]).toMatchObject({ outputTokens: 0, latencyMs: 2_147_483_647 });
+    expect(rows[4]).toMatchObject({ outputTokens: 2_147_483_647, costUsd: null });
     const db = await getDb();
     const daily = await db.select().from(usageDaily).where(eq(usageDaily.keyId, k.id));
-    expect(daily.reduce((n, d) => n + d.requests, 0)).toBe(4);
+    expect(daily.reduce((n, d) => n + d.requests, 0)).toBe(5);
+    expect(daily.reduce((n, d) => n + d.unpricedRequests, 0)).toBe(1);
   });
 
   it("drops only an event the database refuses, says so, and writes the rest of its batch", async () => {

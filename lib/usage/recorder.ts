@@ -73,7 +73,7 @@ export function pendingCostOf(keyId: string): number {
 
 // What Postgres cannot store would fail the whole batch: text with NUL in it, names too long for
 // the rollups' primary-key index (a model name comes from the caller's request), counts that
-// are not int4 (an upstream may report 12.5 or 3e9 tokens).
+// are not int4 (an upstream may report 12.5 or 3e9 tokens), costs that are not finite.
 const MAX_NAME = 256;
 const MAX_INT4 = 2_147_483_647;
 const storableText = (s: string, max: number) => {
@@ -91,6 +91,8 @@ function storable(e: UsageEvent): UsageEvent {
   e.cachedInputTokens = storableCount(e.cachedInputTokens);
   e.latencyMs = storableCount(e.latencyMs);
   if (e.ttfbMs !== null && e.ttfbMs !== undefined) e.ttfbMs = storableCount(e.ttfbMs);
+  // A cost that is not a number (1e308 tokens priced) is unknown, as for an unpriced model.
+  if (e.costUsd !== null && e.costUsd !== undefined && !Number.isFinite(e.costUsd)) e.costUsd = null;
   return e;
 }
 
