@@ -90,6 +90,8 @@ const opt = {
   portkey: !flags["skip-portkey"] && wanted("portkey"),
   // A fresh clone has no build, and building takes minutes: the smoke run skips the Next door.
   next: !flags["skip-next"] && !smoke && wanted("next"),
+  // The whole npm start server (memory phase) needs the build too, but not the Next door's process.
+  build: !flags["skip-next"] && !smoke && (wanted("next") || phases.has("memory")),
   phases,
   cpuProf: flags["cpu-prof"],
   /** Throughput targets to measure (default: all started). */
@@ -404,8 +406,8 @@ const date = new Date().toISOString();
 log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(" ")}${smoke ? " (smoke run: tiny sizes, figures mean nothing)" : ""}`);
 
 let nextBuildSeconds: number | null = null;
-if (opt.next) {
-  // The route-handler door needs the built app: build it now if the sources changed (as npm start does).
+if (opt.build) {
+  // The route-handler door and the npm start server need the built app: build it now if the sources changed (as npm start does).
   const t = performance.now();
   ensureBuild();
   nextBuildSeconds = round((performance.now() - t) / 1000, 1);
@@ -771,7 +773,7 @@ try {
     };
     results.memory = await holdStreams("gateway", gateway, gw.pid, gatewayMemory);
     rss.memory = round(rssMb(gw.pid), 1);
-    const app = opt.next ? await startApp() : null;
+    const app = opt.build ? await startApp() : null;
     if (app) {
       // The same through the whole `npm start` server, dashboard (Next) loaded and one page served.
       await (await poolFor(app.origin).request({ path: "/dashboard/keys", method: "GET" })).body.dump();
