@@ -82,6 +82,18 @@ export const usageEvents = pgTable(
   (t) => [index("usage_events_owner_ts_idx").on(t.ownerId, t.ts), index("usage_events_key_ts_idx").on(t.keyId, t.ts)],
 );
 
+/** What a rollup row sums; the daily and hourly rollups have the same. */
+const rollupSums = () => ({
+  requests: bigint("requests", { mode: "number" }).notNull(),
+  errors: bigint("errors", { mode: "number" }).notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+  costUsd: numeric("cost_usd", { precision: 24, scale: 10, mode: "number" }).notNull(),
+  /** Requests whose model had no price: their cost is not in cost_usd. */
+  unpricedRequests: bigint("unpriced_requests", { mode: "number" }).notNull(),
+});
+
 /** Daily rollups, maintained as events land: the dashboard and usage API read these. */
 export const usageDaily = pgTable(
   "usage_daily",
@@ -92,18 +104,34 @@ export const usageDaily = pgTable(
     environment: text("environment", { enum: ["live", "test"] }).notNull(),
     provider: text("provider").notNull(),
     model: text("model").notNull(),
-    requests: bigint("requests", { mode: "number" }).notNull(),
-    errors: bigint("errors", { mode: "number" }).notNull(),
-    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
-    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
-    cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
-    costUsd: numeric("cost_usd", { precision: 24, scale: 10, mode: "number" }).notNull(),
-    /** Requests whose model had no price: their cost is not in cost_usd. */
-    unpricedRequests: bigint("unpriced_requests", { mode: "number" }).notNull(),
+    ...rollupSums(),
   },
   (t) => [
     primaryKey({ columns: [t.ownerId, t.day, t.keyId, t.provider, t.model] }),
     index("usage_daily_key_day_idx").on(t.keyId, t.day),
+  ],
+);
+
+/**
+ * Hourly rollups, written with the daily ones: ranges with a time of day (the dashboard's last 24
+ * hours, a key's last week for the anomaly notice) read whole hours here and only their partial
+ * first and last hours from the raw events.
+ */
+export const usageHourly = pgTable(
+  "usage_hourly",
+  {
+    ownerId: text("owner_id").notNull(),
+    /** The start of the UTC hour. */
+    hour: tstz("hour").notNull(),
+    keyId: text("key_id").notNull(),
+    environment: text("environment", { enum: ["live", "test"] }).notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    ...rollupSums(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ownerId, t.hour, t.keyId, t.provider, t.model] }),
+    index("usage_hourly_key_hour_idx").on(t.keyId, t.hour),
   ],
 );
 

@@ -49,18 +49,18 @@ describe("writing a usage batch", () => {
     expect(key.at).toEqual(events.at(-1)!.ts);
   });
 
-  it("keeps each rollup exactly the sum of its stored events, across keys, days and batches", async () => {
+  it("keeps each rollup, daily and hourly, exactly the sum of its stored events, across keys, days, hours and batches", async () => {
     const caller = testCaller();
     const keys = [await createKey(caller, { name: "a", environment: "live" }), await createKey(caller, { name: "b", environment: "test" })];
     // Costs a float sum would get wrong: past ten places (Postgres rounds them), exponent forms,
-    // 0.1 + 0.2, and unpriced calls; statuses that count as errors; two UTC days.
+    // 0.1 + 0.2, and unpriced calls; statuses that count as errors; two UTC days, three hours.
     const costs = [0.1 + 0.2, 1.5e-7, 5e-11, 4.9e-11, 0.12345678905, 0.000123456789123, 3.3, null, 7e-10, 0.0001];
     let seed = 7;
     const next = () => (seed = (seed * 48271) % 2147483647);
     const events = Array.from({ length: 600 }, (_, i) =>
       usageEvent(caller.ownerId, keys[i % 2].id, {
         environment: i % 2 === 0 ? "live" : "test",
-        ts: new Date(Date.UTC(2026, 10, 20, 23, 0, 0) + (next() % 7_200_000)), // 23:00 to 01:00 UTC
+        ts: new Date(Date.UTC(2026, 10, 20, 22, 30, 0) + (next() % 9_000_000)), // 22:30 to 01:00 UTC
         model: ["m1", "m2", "m3"][next() % 3],
         status: next() % 9 === 0 ? 500 : 200,
         inputTokens: next() % 5000,
@@ -74,19 +74,27 @@ describe("writing a usage batch", () => {
 
     const db = await getDb();
     const owner = caller.ownerId;
-    const fromEvents = await db.execute(sql`
-      select key_id, (ts at time zone 'UTC')::date::text as day, model, count(*)::int as requests,
-             (count(*) filter (where status >= 400))::int as errors, sum(input_tokens)::text as input,
-             sum(output_tokens)::text as output, sum(cached_input_tokens)::text as cached,
-             coalesce(sum(cost_usd), 0)::numeric(24,10)::text as cost, (count(*) filter (where cost_usd is null))::int as unpriced
-      from usage_events where owner_id = ${owner} group by 1, 2, 3 order by 1, 2, 3`);
-    const fromRollups = await db.execute(sql`
-      select key_id, day::text as day, model, requests::int as requests, errors::int as errors, input_tokens::text as input,
-             output_tokens::text as output, cached_input_tokens::text as cached, cost_usd::text as cost, unpriced_requests::int as unpriced
-      from usage_daily where owner_id = ${owner} order by 1, 2, 3`);
     const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows);
-    expect(rowsOf(fromEvents)).toHaveLength(12); // 2 keys × 2 days × 3 models
-    expect(rowsOf(fromRollups)).toEqual(rowsOf(fromEvents));
+    const buckets = [
+      { table: "usage_daily", fromEvent: "(ts at time zone 'UTC')::date::text", fromRollup: "day::text", rows: 12 }, // 2 keys × 2 days × 3 models
+      { table: "usage_hourly", fromEvent: "date_trunc('hour', ts, 'UTC')::text", fromRollup: "hour::text", rows: 18 }, // × 3 hours
+    ];
+    for (const b of buckets) {
+      const fromEvents = await db.execute(sql`
+        select key_id, ${sql.raw(b.fromEvent)} as bucket, model, count(*)::int as requests,
+               (count(*) filter (where status >= 400))::int as errors, sum(input_tokens)::text as input,
+               sum(output_tokens)::text as output, sum(cached_input_tokens)::text as cached,
+               coalesce(sum(cost_usd), 0)::numeric(24,10)::text as cost, (count(*) filter (where cost_usd is null))::int as unpriced,
+               min(environment) as environment
+        from usage_events where owner_id = ${owner} group by 1, 2, 3 order by 1, 2, 3`);
+      const fromRollups = await db.execute(sql`
+        select key_id, ${sql.raw(b.fromRollup)} as bucket, model, requests::int as requests, errors::int as errors,
+               input_tokens::text as input, output_tokens::text as output, cached_input_tokens::text as cached,
+               cost_usd::text as cost, unpriced_requests::int as unpriced, environment
+        from ${sql.raw(b.table)} where owner_id = ${owner} order by 1, 2, 3`);
+      expect(rowsOf(fromEvents), b.table).toHaveLength(b.rows);
+      expect(rowsOf(fromRollups), b.table).toEqual(rowsOf(fromEvents));
+    }
     const [a] = await db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, keys[0].id));
     expect(a.at).toEqual(new Date(Math.max(...events.filter((e) => e.keyId === keys[0].id).map((e) => e.ts.getTime()))));
   });

@@ -17,17 +17,19 @@ const COLUMNS = `ts timestamptz, owner_id text, key_id text, environment text, p
   ttfb_ms int, streamed boolean, aborted boolean`;
 const EVENT_COLUMNS = COLUMNS.split(",").map((column) => column.trim().split(" ")[0]).join(", ");
 
-// A batch's daily rollups, summed here rather than in SQL: on the embedded database, finding and
-// grouping the rows the COPY had just added cost ~5 ms of the event loop a 1,000-event batch; the
-// fold of a batch's few groups (one per owner, day, key, provider and model) costs ~1 ms. Costs are
-// summed exactly, in the events' own numeric(20,10) units (lib/usage/money.ts): a rollup is the
-// sum of its stored events to the last digit.
-const DELTA_COLUMNS = `owner_id text, day date, key_id text, environment text, provider text, model text, requests bigint,
-  errors bigint, input_tokens bigint, output_tokens bigint, cached_input_tokens bigint, cost_usd numeric,
+// A batch's rollups, summed here rather than in SQL: on the embedded database, finding and grouping
+// the rows the COPY had just added cost ~5 ms of the event loop a 1,000-event batch; the fold of a
+// batch's few groups (one per owner, hour, key, provider and model) costs ~1 ms. Costs are summed
+// exactly, in the events' own numeric(20,10) units (lib/usage/money.ts): a rollup is the sum of its
+// stored events to the last digit. The hourly groups go in as they are, and summed by day into the
+// daily rollups.
+const DELTA_COLUMNS = `owner_id text, hour timestamptz, day date, key_id text, environment text, provider text, model text,
+  requests bigint, errors bigint, input_tokens bigint, output_tokens bigint, cached_input_tokens bigint, cost_usd numeric,
   unpriced_requests bigint, last_ts timestamptz`;
 
-interface DailyDelta {
+interface HourlyDelta {
   owner_id: string;
+  hour: string;
   day: string;
   key_id: string;
   environment: string;
@@ -43,18 +45,18 @@ interface DailyDelta {
   last_ts: string;
 }
 
-function dailyDeltas(events: Event[]): DailyDelta[] {
-  const groups = new Map<string, Omit<DailyDelta, "cost_usd"> & { cost: bigint }>();
+function hourlyDeltas(events: Event[]): HourlyDelta[] {
+  const groups = new Map<string, Omit<HourlyDelta, "cost_usd"> & { cost: bigint }>();
   for (const e of events) {
     const ts = e.ts.toISOString();
-    const day = ts.slice(0, 10); // the UTC day
+    const hour = `${ts.slice(0, 13)}:00:00Z`; // the UTC hour
     // Postgres text cannot hold NUL, so it cannot occur inside a part of the key.
-    const id = `${e.ownerId}\0${day}\0${e.keyId}\0${e.provider}\0${e.model}`;
+    const id = `${e.ownerId}\0${hour}\0${e.keyId}\0${e.provider}\0${e.model}`;
     let g = groups.get(id);
     if (!g) {
-      g = { owner_id: e.ownerId, day, key_id: e.keyId, environment: e.environment, provider: e.provider, model: e.model,
-        requests: 0, errors: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cost: 0n, unpriced_requests: 0,
-        last_ts: ts };
+      g = { owner_id: e.ownerId, hour, day: ts.slice(0, 10), key_id: e.keyId, environment: e.environment, provider: e.provider,
+        model: e.model, requests: 0, errors: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cost: 0n,
+        unpriced_requests: 0, last_ts: ts };
       groups.set(id, g);
     }
     g.requests++;
@@ -70,41 +72,44 @@ function dailyDeltas(events: Event[]): DailyDelta[] {
   return [...groups.values()].map(({ cost, ...g }) => ({ ...g, cost_usd: formatUsdUnits(cost) }));
 }
 
+const SUMS = ["requests", "errors", "input_tokens", "output_tokens", "cached_input_tokens", "cost_usd", "unpriced_requests"];
+
+/** Adds `rows` (a select of the rollup's columns in table order) to a rollup table, rows locked in key order. */
+function foldInto(table: "usage_hourly" | "usage_daily", bucket: "hour" | "day", rows: string): string {
+  return `insert into ${table} (owner_id, ${bucket}, key_id, environment, provider, model, ${SUMS.join(", ")})
+      ${rows}
+      order by 1, 2, 3, 5, 6
+      on conflict (owner_id, ${bucket}, key_id, provider, model) do update set
+        ${SUMS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(",\n        ")}`;
+}
+
 /**
- * Folds the deltas (a JSON parameter between the two halves) into the daily rollups, rollup rows
- * locked in a fixed order so concurrent batches never deadlock, and moves each key's last_used_at.
+ * Folds the deltas (a JSON parameter between the two halves) into the hourly and daily rollups,
+ * rollup rows locked in a fixed order so concurrent batches never deadlock, and moves each key's
+ * last_used_at.
  */
 const FOLD_BEFORE = "d as (select * from json_to_recordset(";
 const FOLD_AFTER = `::json) as x(${DELTA_COLUMNS})),
-    roll as (
-      insert into usage_daily (owner_id, day, key_id, environment, provider, model, requests, errors, input_tokens,
-                               output_tokens, cached_input_tokens, cost_usd, unpriced_requests)
-      select owner_id, day, key_id, environment, provider, model, requests, errors, input_tokens, output_tokens,
-             cached_input_tokens, cost_usd, unpriced_requests
-      from d
-      order by 1, 2, 3, 5, 6
-      on conflict (owner_id, day, key_id, provider, model) do update set
-        requests = usage_daily.requests + excluded.requests,
-        errors = usage_daily.errors + excluded.errors,
-        input_tokens = usage_daily.input_tokens + excluded.input_tokens,
-        output_tokens = usage_daily.output_tokens + excluded.output_tokens,
-        cached_input_tokens = usage_daily.cached_input_tokens + excluded.cached_input_tokens,
-        cost_usd = usage_daily.cost_usd + excluded.cost_usd,
-        unpriced_requests = usage_daily.unpriced_requests + excluded.unpriced_requests
+    hourly as (
+      ${foldInto("usage_hourly", "hour", `select owner_id, hour, key_id, environment, provider, model, ${SUMS.join(", ")} from d`)}
+    ),
+    daily as (
+      ${foldInto("usage_daily", "day", `select owner_id, day, key_id, min(environment), provider, model, ${SUMS.map((c) => `sum(${c})`).join(", ")}
+      from d group by owner_id, day, key_id, provider, model`)}
     )
     update api_keys set last_used_at = greatest(api_keys.last_used_at, used.at)
     from (select key_id, max(last_ts) as at from d group by key_id) as used
     where api_keys.id = used.key_id`;
 
 /**
- * Writes a batch of usage events, folds them into the daily rollups and moves each key's
+ * Writes a batch of usage events, folds them into the hourly and daily rollups and moves each key's
  * last_used_at, atomically. On Postgres (and Neon's HTTP driver) it is one statement, one round
  * trip, the batch passed as JSON parameters.
  */
 export async function insertUsageBatch({ events }: { events: Event[] }): Promise<void> {
   if (events.length === 0) return;
   const db = await getDb();
-  const deltas = JSON.stringify(dailyDeltas(events));
+  const deltas = JSON.stringify(hourlyDeltas(events));
   if (getEnv().dbDriver === "pglite") return copyBatch(pgliteOf(db), events, deltas);
   const rows = JSON.stringify(
     events.map((e) => ({
@@ -153,7 +158,7 @@ async function copyBatch(client: PGlite, events: Event[], deltas: string): Promi
 export async function analyzeUsageTables(): Promise<void> {
   if (getEnv().dbDriver !== "pglite") return;
   await pgliteOf(await getDb()).transaction(async (tx) => {
-    await tx.exec("set local default_statistics_target = 10; analyze usage_events, usage_daily, api_keys");
+    await tx.exec("set local default_statistics_target = 10; analyze usage_events, usage_hourly, usage_daily, api_keys");
   });
 }
 
