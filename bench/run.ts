@@ -13,7 +13,7 @@
 //   npm run bench -- --duration 20 --rounds 5 --connections 100 --skip-next --phases throughput,latency --targets direct,gateway
 //   npm run bench -- --cpu-prof /tmp/prof --phases throughput --targets gateway   profiles the gateway process
 // The throughput phase also counts usage: --usage-requests (10,000) more requests to the gateway,
-// every one of which must be in its database afterwards, as an event and in the daily rollups
+// every one of which must be in its database afterwards, as an event and in the hourly and daily rollups
 // (an error otherwise), and it reports the share of the gateway's CPU its usage batch writes take.
 // Prints a table and writes bench/results.json (not for --smoke unless --out is given).
 // Exits 1 when anything errored (a failed request, a child that died); missed targets are reported, not fatal.
@@ -518,7 +518,8 @@ try {
   log(`started: ${targets.map((t) => t.name).join(", ")}${opt.portkey ? "" : " (Portkey skipped)"}${opt.next ? "" : " (Next door skipped" + (smoke ? ": smoke runs have no build" : "") + ")"}`);
   interface GatewayUsage {
     events: number;
-    rollups: number;
+    hourly: number;
+    daily: number;
     writeMs: number;
     writeCpuMs: number;
     dropped: number;
@@ -580,7 +581,7 @@ try {
     results.throughput = { connections: opt.connections, seconds: opt.duration, rounds: opt.rounds, ...tp, ratios };
     if (runs.gateway) {
       // Usage is exact under load: a fixed number of requests (every response received) must
-      // leave exactly as many events, and as many requests in the daily rollups.
+      // leave exactly as many events, and as many requests in the hourly and the daily rollups.
       let before: GatewayUsage | null = null;
       const r = await measure(gateway, { connections: opt.connections, amount: opt.usageRequests }, "usage count", async () => {
         before = await gatewayUsage();
@@ -588,17 +589,21 @@ try {
       const after = await gatewayUsage();
       const b = before as unknown as GatewayUsage;
       const events = after.events - b.events;
-      const rollups = after.rollups - b.rollups;
-      if (events !== r.requests || rollups !== r.requests) error(`usage count: ${r.requests} requests answered, ${events} events and ${rollups} rollup requests recorded`);
+      const hourly = after.hourly - b.hourly;
+      const daily = after.daily - b.daily;
+      if (events !== r.requests || hourly !== r.requests || daily !== r.requests) {
+        error(`usage count: ${r.requests} requests answered; recorded ${events} events, ${hourly} in the hourly and ${daily} in the daily rollups`);
+      }
       results.usage = {
         requests: r.requests,
         events,
-        rollups,
+        hourly,
+        daily,
         writeCpuUsPerRequest: round(median(runs.gateway.map((x) => x.usageWriteCpuUsPerRequest ?? NaN)), 1),
         writeWallUsPerRequest: round(median(runs.gateway.map((x) => x.usageWriteWallUsPerRequest ?? NaN)), 1),
         dropped: after.dropped,
       };
-      log(`usage count: ${r.requests} requests, ${events} events, ${rollups} in the rollups`);
+      log(`usage count: ${r.requests} requests, ${events} events, ${hourly} / ${daily} in the hourly / daily rollups`);
     }
     rss.throughput = round(rssMb(gw.pid), 1);
   }
@@ -893,13 +898,14 @@ if (results.throughput) {
     );
     const n = get("usage.requests") ?? NaN;
     const ev = get("usage.events") ?? NaN;
-    const ro = get("usage.rollups") ?? NaN;
+    const hr = get("usage.hourly") ?? NaN;
+    const dy = get("usage.daily") ?? NaN;
     row(
-      `Usage recorded for ${fmt(n, "")} requests at ${opt.connections} connections (events / daily rollups)`,
-      `${fmt(ev, "")} / ${fmt(ro, "")}`,
+      `Usage recorded for ${fmt(n, "")} requests at ${opt.connections} connections (events / hourly / daily rollups)`,
+      `${fmt(ev, "")} / ${fmt(hr, "")} / ${fmt(dy, "")}`,
       "",
       "every request, once",
-      ev === n && ro === n,
+      ev === n && hr === n && dy === n,
       ev - n,
     );
   }
