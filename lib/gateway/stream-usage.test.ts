@@ -60,4 +60,12 @@ describe.each([
     const out = ['data: {"id": "c", "choices": [{"delta": {}}]}', 'data: {"id": "c" , "n": 1}'];
     expect(await passThrough([Buffer.from(stream(nl, [...spaced, counted]))])).toBe(stream(nl, [...out, counted]));
   });
+
+  it("removes a null usage that comes first in its object, as some OpenAI-compatible servers write it", async () => {
+    const first = ['data: {"usage":null,"id":"c","choices":[{"delta":{"content":"a"}}]}', 'data: {"usage": null, "id": "c"}', 'data: {"usage":null}'];
+    const out = ['data: {"id":"c","choices":[{"delta":{"content":"a"}}]}', 'data: {"id": "c"}', "data: {}"];
+    // One server writes one form; each event arrives on its own here.
+    const pieces = [...first, usageOnly, "data: [DONE]"].map((e) => Buffer.from(stream(nl, [e])));
+    expect(await passThrough(pieces)).toBe(stream(nl, [...out, "data: [DONE]"]));
+  });
 });

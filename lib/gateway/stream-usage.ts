@@ -100,32 +100,47 @@ function dropUsageOnly(buf: Buffer): Buffer {
 
 // The member as compact JSON writes it, and as Python's json.dumps does. Only a JSON member
 // can match: inside a string, a quote is always escaped.
-const USAGE_NULL = [Buffer.from(',"usage":null'), Buffer.from(', "usage": null')];
+const USAGE_NULL = [Buffer.from('"usage":null'), Buffer.from('"usage": null')];
+const isSpace = (b: number | undefined) => b === 0x20 || b === 0x09 || b === CR;
 
 /**
- * buf without its `"usage":null` members; the same buffer when it has none. Byte searches and
- * one copy: a regex replace cost three times as much on a 4,000-chunk stream.
+ * buf without its `"usage":null` members, wherever they stand in their object (OpenAI puts usage
+ * last, other servers first); the same buffer when it has none. Byte searches and one copy: a
+ * regex replace cost three times as much on a 4,000-chunk stream.
  */
 function withoutUsageNull(buf: Buffer): Buffer {
   // A provider writes its JSON one way: look for the other form only when the first is absent.
   let needle = USAGE_NULL[0];
   let at = buf.indexOf(needle);
   if (at === -1) at = buf.indexOf((needle = USAGE_NULL[1]));
-  const cuts: number[] = [];
+  const cuts: number[] = []; // [from, to) pairs, in order
   for (; at !== -1; at = buf.indexOf(needle, at + needle.length)) {
-    let next = at + needle.length;
-    while (buf[next] === 0x20 || buf[next] === 0x09 || buf[next] === CR) next++;
+    const end = at + needle.length;
+    let next = end;
+    while (isSpace(buf[next])) next++;
     // `null` must be the whole value: the object ends or the next member follows.
-    if (buf[next] === 0x7d || buf[next] === 0x2c) cuts.push(at);
+    if (buf[next] !== 0x7d && buf[next] !== 0x2c) continue;
+    let prev = at - 1;
+    while (isSpace(buf[prev])) prev--;
+    if (buf[prev] === 0x2c) {
+      cuts.push(prev, end); // `,"usage":null`
+    } else if (buf[prev] === 0x7b) {
+      // `{"usage":null,` loses its comma and the space after it; `{"usage":null}` becomes `{}`.
+      if (buf[next] === 0x2c) for (next++; isSpace(buf[next]); ) next++;
+      else next = end;
+      cuts.push(at, next);
+    }
   }
   if (cuts.length === 0) return buf;
-  const out = Buffer.allocUnsafe(buf.length - cuts.length * needle.length);
+  let removed = 0;
+  for (let i = 0; i < cuts.length; i += 2) removed += cuts[i + 1] - cuts[i];
+  const out = Buffer.allocUnsafe(buf.length - removed);
   let from = 0;
   let to = 0;
-  for (const cut of cuts) {
-    out.set(buf.subarray(from, cut), to);
-    to += cut - from;
-    from = cut + needle.length;
+  for (let i = 0; i < cuts.length; i += 2) {
+    out.set(buf.subarray(from, cuts[i]), to);
+    to += cuts[i] - from;
+    from = cuts[i + 1];
   }
   out.set(buf.subarray(from), to);
   return out;
