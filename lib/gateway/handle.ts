@@ -5,7 +5,7 @@ import { looksLikeGatewayKey } from "@/lib/keys/format";
 import { verifyKey, type VerifiedKey } from "@/lib/keys/verifier";
 import { providerErrorJson } from "./errors";
 import { inspectRequest } from "./request-info";
-import { injectStreamUsage, injectStreamUsageRaw, withoutUsageChunk } from "./stream-usage";
+import { injectStreamUsage, injectStreamUsageRaw, usageChunkFilter } from "./stream-usage";
 import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } from "./providers";
 import { simulate } from "./simulator";
 import type { GatewayRequest, GatewayResponse, HeaderSource } from "./types";
@@ -242,8 +242,9 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
       if (!Buffer.isBuffer(upstream.body)) upstream.body.discard();
       throw new AppError("bad_gateway", "The provider answered with a redirect, which the gateway does not follow.");
     }
-    const metered = meterResponse({ status: upstream.statusCode, headers: clientHeaders(upstream.headers), body: upstream.body }, call);
-    if (injected && !whole) metered.body = withoutUsageChunk(metered.body as AsyncIterable<Uint8Array>);
+    // The client gets the stream it asked for: without the usage it did not ask for.
+    const filter = injected && !whole ? usageChunkFilter() : null;
+    const metered = meterResponse({ status: upstream.statusCode, headers: clientHeaders(upstream.headers), body: upstream.body }, call, filter);
     return withHeaders(metered, admission.headers);
   } catch (err) {
     const res = providerErrorJson(format, err);

@@ -146,24 +146,38 @@ function withoutUsageNull(buf: Buffer): Buffer {
   return out;
 }
 
+/** A synchronous step on a streamed body: bytes in, the bytes to pass on (or nothing yet) out. */
+export interface ChunkFilter {
+  push(chunk: Uint8Array): Buffer | null;
+  /** What is left when the body ends. */
+  end(): Buffer | null;
+}
+
 /**
  * Passes SSE events through as each completes, except the usage-only chunk and the
  * `"usage":null` members. Other bytes are passed on untouched, and only an event holding a
  * usage object is ever decoded, so a long stream is neither decoded nor re-encoded, even when
- * it arrives in one piece.
+ * it arrives in one piece. Synchronous: as a generator of its own it cost a layer of promises
+ * per chunk.
  */
-export async function* withoutUsageChunk(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+export function usageChunkFilter(): ChunkFilter {
   let pending: Buffer | null = null;
-  for await (const chunk of source) {
-    const buf: Buffer = pending ? Buffer.concat([pending, chunk]) : asBuffer(chunk);
-    const end = lastBoundaryEnd(buf);
-    if (end === -1) {
-      pending = buf;
-      continue;
-    }
-    pending = end < buf.length ? buf.subarray(end) : null;
-    const out = withoutUsageNull(dropUsageOnly(end < buf.length ? buf.subarray(0, end) : buf));
-    if (out.length > 0) yield out;
-  }
-  if (pending && !USAGE_ONLY.test(pending.toString("utf8"))) yield withoutUsageNull(pending);
+  return {
+    push(chunk) {
+      const buf: Buffer = pending ? Buffer.concat([pending, chunk]) : asBuffer(chunk);
+      const end = lastBoundaryEnd(buf);
+      if (end === -1) {
+        pending = buf;
+        return null;
+      }
+      pending = end < buf.length ? buf.subarray(end) : null;
+      const out = withoutUsageNull(dropUsageOnly(end < buf.length ? buf.subarray(0, end) : buf));
+      return out.length > 0 ? out : null;
+    },
+    end() {
+      const rest = pending;
+      pending = null;
+      return rest && !USAGE_ONLY.test(rest.toString("utf8")) ? withoutUsageNull(rest) : null;
+    },
+  };
 }

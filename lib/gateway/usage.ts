@@ -6,6 +6,7 @@ import { costUsd, priceFor } from "@/lib/usage/pricing";
 import { recordUsage } from "@/lib/usage/recorder";
 import { createMeter, type MeteredUsage } from "./meter";
 import type { WireFormat } from "./providers";
+import type { ChunkFilter } from "./stream-usage";
 import type { GatewayResponse } from "./types";
 
 // Attributes each proxied call to its key: tokens read from the response as it passes,
@@ -58,7 +59,8 @@ export function recordWithoutBody(c: CallContext, status: number): void {
   record(c, status, ZERO, null, false, false);
 }
 
-async function* tap(source: AsyncIterable<Uint8Array>, c: CallContext, status: number, streamed: boolean) {
+/** Meters the body as it passes; the client gets it through `filter` when there is one. */
+async function* tap(source: AsyncIterable<Uint8Array>, c: CallContext, status: number, streamed: boolean, filter: ChunkFilter | null) {
   const meter = createMeter(c.format, streamed, c.model);
   let ttfb: number | null = null;
   let complete = false;
@@ -68,11 +70,14 @@ async function* tap(source: AsyncIterable<Uint8Array>, c: CallContext, status: n
       ttfb ??= Math.round(performance.now() - c.startedAt);
       // The client gets each chunk first; it is read for usage once the next one is asked for.
       unread = chunk;
-      yield chunk;
+      const out = filter ? filter.push(chunk) : chunk;
+      if (out) yield out;
       meter.push(chunk);
       unread = null;
     }
     complete = true;
+    const rest = filter?.end();
+    if (rest) yield rest;
   } finally {
     // Runs on completion, on upstream failure, and when the client goes away mid-stream.
     if (unread) meter.push(unread);
@@ -80,7 +85,8 @@ async function* tap(source: AsyncIterable<Uint8Array>, c: CallContext, status: n
   }
 }
 
-export function meterResponse(res: GatewayResponse, c: CallContext): GatewayResponse {
+/** `filter` changes what the client gets of a streamed body, never what is metered. */
+export function meterResponse(res: GatewayResponse, c: CallContext, filter: ChunkFilter | null = null): GatewayResponse {
   const type = res.headers["content-type"];
   const streamed = typeof type === "string" && type.startsWith("text/event-stream");
   if (res.body === null || typeof res.body === "string") {
@@ -98,5 +104,5 @@ export function meterResponse(res: GatewayResponse, c: CallContext): GatewayResp
     });
     return res;
   }
-  return { ...res, body: tap(res.body, c, res.status, streamed) };
+  return { ...res, body: tap(res.body, c, res.status, streamed, filter) };
 }
