@@ -2,31 +2,20 @@
 
 import { useLayoutEffect, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { DialogFooter } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/input";
 import type { KeyView } from "@/lib/keys/service";
 import { ApiRequestError, errorMessage, updateKeyRequest } from "./keys-api";
 import { PolicyFields, policyFieldControl, policyFieldOf, readPolicy, type PolicyField } from "./policy-fields";
 import type { ProviderOption } from "./policy-format";
-import { useKeyChange, type KeyChange } from "./use-key-change";
+import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
+import type { KeyChange } from "./use-key-change";
 
-export function EditPolicyDialog({
-  keyView,
-  providers,
-  onClose,
-  returnFocus,
-}: {
-  keyView: KeyView | null;
-  providers: readonly ProviderOption[];
-  onClose: () => void;
-  returnFocus: () => HTMLElement | null;
-}) {
-  const change = useKeyChange(onClose);
+export function EditPolicyDialog({ providers, ...props }: KeyDialogProps & { providers: readonly ProviderOption[] }) {
+  const { keyView } = props;
   return (
-    <Dialog
-      open={keyView !== null}
-      onDismiss={onClose}
-      dismissible={!change.pending}
+    <KeyChangeDialog
+      {...props}
       title="Edit policy"
       description={
         keyView && (
@@ -36,12 +25,9 @@ export function EditPolicyDialog({
           </p>
         )
       }
-      returnFocus={returnFocus}
     >
-      {keyView && (
-        <EditPolicyForm keyView={keyView} providers={providers} change={change} onClose={onClose} />
-      )}
-    </Dialog>
+      {(keyView, change) => <EditPolicyForm keyView={keyView} providers={providers} change={change} onClose={props.onClose} />}
+    </KeyChangeDialog>
   );
 }
 

@@ -2,33 +2,18 @@
 
 import { useId, useRef, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { DialogFooter } from "@/components/ui/dialog";
 import { FieldError, Input, Label } from "@/components/ui/input";
 import type { KeyView } from "@/lib/keys/service";
 import { errorMessage, renameKeyRequest } from "./keys-api";
-import { useKeyChange, type KeyChange } from "./use-key-change";
+import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
+import type { KeyChange } from "./use-key-change";
 
-export function RenameKeyDialog({
-  keyView,
-  onClose,
-  returnFocus,
-}: {
-  keyView: KeyView | null;
-  onClose: () => void;
-  returnFocus: () => HTMLElement | null;
-}) {
-  const change = useKeyChange(onClose);
+export function RenameKeyDialog(props: KeyDialogProps) {
   return (
-    <Dialog
-      open={keyView !== null}
-      onDismiss={onClose}
-      dismissible={!change.pending}
-      title="Rename API key"
-      description="The key itself does not change, so applications using it keep working."
-      returnFocus={returnFocus}
-    >
-      {keyView && <RenameForm keyView={keyView} change={change} onClose={onClose} />}
-    </Dialog>
+    <KeyChangeDialog {...props} title="Rename API key" description="The key itself does not change, so applications using it keep working.">
+      {(keyView, change) => <RenameForm keyView={keyView} change={change} onClose={props.onClose} />}
+    </KeyChangeDialog>
   );
 }
 

@@ -2,27 +2,18 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { DialogFooter } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/input";
 import type { KeyView } from "@/lib/keys/service";
 import { errorMessage, revokeKeyRequest } from "./keys-api";
-import { useKeyChange, type KeyChange } from "./use-key-change";
+import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
+import type { KeyChange } from "./use-key-change";
 
-export function RevokeKeyDialog({
-  keyView,
-  onClose,
-  returnFocus,
-}: {
-  keyView: KeyView | null;
-  onClose: () => void;
-  returnFocus: () => HTMLElement | null;
-}) {
-  const change = useKeyChange(onClose);
+export function RevokeKeyDialog(props: KeyDialogProps) {
+  const { keyView } = props;
   return (
-    <Dialog
-      open={keyView !== null}
-      onDismiss={onClose}
-      dismissible={!change.pending}
+    <KeyChangeDialog
+      {...props}
       role="alertdialog"
       title={keyView ? `Revoke “${keyView.name}”?` : "Revoke key?"}
       description={
@@ -33,10 +24,9 @@ export function RevokeKeyDialog({
           </p>
         )
       }
-      returnFocus={returnFocus}
     >
-      {keyView && <RevokeActions keyView={keyView} change={change} onClose={onClose} />}
-    </Dialog>
+      {(keyView, change) => <RevokeActions keyView={keyView} change={change} onClose={props.onClose} />}
+    </KeyChangeDialog>
   );
 }
 

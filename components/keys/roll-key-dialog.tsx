@@ -3,13 +3,14 @@
 import { useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { Dialog, DialogFooter } from "@/components/ui/dialog";
+import { DialogFooter } from "@/components/ui/dialog";
 import { formatDate } from "@/components/ui/date-time";
 import { FieldError } from "@/components/ui/input";
 import type { KeyView } from "@/lib/keys/service";
 import { errorMessage, rollKeyRequest, type RolledKey } from "./keys-api";
 import { formatRelative } from "./policy-format";
-import { useKeyChange, type KeyChange } from "./use-key-change";
+import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
+import type { KeyChange } from "./use-key-change";
 
 // The grace periods the dashboard offers; the API takes any number of seconds up to 7 days.
 export const GRACE_CHOICES = [
@@ -21,24 +22,12 @@ export const GRACE_CHOICES = [
 
 const DEFAULT_GRACE = 24 * 3600;
 
-export function RollKeyDialog({
-  keyView,
-  onClose,
-  onRolled,
-  returnFocus,
-}: {
-  keyView: KeyView | null;
-  onClose: () => void;
-  onRolled: (rolled: RolledKey) => void;
-  returnFocus: () => HTMLElement | null;
-}) {
-  const change = useKeyChange(onClose);
+export function RollKeyDialog({ onRolled, ...props }: KeyDialogProps & { onRolled: (rolled: RolledKey) => void }) {
+  const { keyView } = props;
+  // Not dismissible while the request is out: once it is, the new key exists and must be revealed.
   return (
-    <Dialog
-      open={keyView !== null}
-      onDismiss={onClose}
-      // Once the request is out, the new key exists: stay until it can be revealed.
-      dismissible={!change.pending}
+    <KeyChangeDialog
+      {...props}
       title={keyView ? `Roll “${keyView.name}”?` : "Roll key?"}
       description={
         <p>
@@ -46,10 +35,9 @@ export function RollKeyDialog({
           Switch your apps to it while the old key still works.
         </p>
       }
-      returnFocus={returnFocus}
     >
-      {keyView && <RollForm keyView={keyView} change={change} onClose={onClose} onRolled={onRolled} />}
-    </Dialog>
+      {(keyView, change) => <RollForm keyView={keyView} change={change} onClose={props.onClose} onRolled={onRolled} />}
+    </KeyChangeDialog>
   );
 }
 
