@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
-import { apiKeys, usageDaily, usageEvents } from "@/db/schema";
+import { apiKeys, usageDaily, usageEvents, usageHourly } from "@/db/schema";
 import { createKey } from "@/lib/keys/service";
 import { testCaller, useDatabase } from "@/testing/db";
 import { usageEvent } from "@/testing/usage-events";
@@ -111,5 +111,28 @@ describe("writing a usage batch", () => {
     const daily = await db.select().from(usageDaily).where(eq(usageDaily.keyId, k.id));
     expect(daily).toHaveLength(1);
     expect(daily[0]).toMatchObject({ requests: 3, inputTokens: 30, outputTokens: 15, costUsd: 1.5 });
+  });
+
+  // Several instances write to one Postgres at once, their batches touching the same rollup rows
+  // in whatever order their events came: every batch lands (no deadlock), and the sums are exact.
+  it.skipIf(!process.env.DATABASE_URL)("concurrent batches over the same rollup rows all land, exactly", async () => {
+    const caller = testCaller();
+    const keys = [await createKey(caller, { name: "a", environment: "live" }), await createKey(caller, { name: "b", environment: "live" })];
+    let seed = 3;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    const batches = Array.from({ length: 10 }, () =>
+      Array.from({ length: 300 }, () =>
+        usageEvent(caller.ownerId, keys[next() % 2].id, {
+          ts: new Date(Date.UTC(2026, 10, 20, 0, 0, 0) + (next() % 86_400_000)),
+          model: ["m1", "m2", "m3"][next() % 3],
+        }),
+      ),
+    );
+    await Promise.all(batches.map((events) => insertUsageBatch({ events })));
+    const db = await getDb();
+    const [hourly] = await db.select({ n: sql`sum(${usageHourly.requests})::int`.mapWith(Number), rows: sql`count(*)::int`.mapWith(Number) }).from(usageHourly).where(eq(usageHourly.ownerId, caller.ownerId));
+    const [daily] = await db.select({ n: sql`sum(${usageDaily.requests})::int`.mapWith(Number) }).from(usageDaily).where(eq(usageDaily.ownerId, caller.ownerId));
+    expect(hourly).toEqual({ n: 3000, rows: 144 }); // 2 keys × 3 models × 24 hours
+    expect(daily.n).toBe(3000);
   });
 });
