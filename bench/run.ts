@@ -83,9 +83,10 @@ const opt = {
   largeChunks: Number(flags["large-chunks"]),
   largeChunkBytes: Number(flags["large-chunk-bytes"]),
   memoryStreams: num(flags["memory-streams"], 1000, 50),
-  // Long enough that every stream is open at once: at 10 s (a chunk every 100 ms), a slow machine
-  // took 12 s to open 1,000 through the whole npm start server, and 888 were ever open together.
-  memorySeconds: num(flags["memory-seconds"], 20, 3),
+  // Long enough that every stream is open at once: with 10 s streams of a chunk every 100 ms, a
+  // slow machine took 12 s to open 1,000 through the whole npm start server (888 were ever open
+  // together); a chunk every 200 ms, 4 s.
+  memorySeconds: num(flags["memory-seconds"], 12, 3),
   coldKeys: num(flags["cold-keys"], 20, 5),
   usageRequests: num(flags["usage-requests"], 10_000, 200),
   coldIdleDuration: num(flags["cold-idle-duration"], 3, 0.5),
@@ -269,6 +270,8 @@ interface Target {
 }
 /** The pause after a paced stream's first chunk; models take tens of ms per token, this only has to outlast the trip. */
 const FIRST_CHUNK_GAP_MS = 3;
+/** Content deltas of each slow stream in the memory phase: one every 300 ms in a full run. */
+const SLOW_CHUNKS = 40;
 const CHAT = { model: "gpt-4o-mini", messages: [{ role: "user", content: "Say hello in one short sentence." }] };
 const chatBody = JSON.stringify(CHAT);
 
@@ -460,7 +463,7 @@ const gatewayBundle = buildServer("bench/gateway-server.ts", ".next/neuronedge/b
 let exitCode = 0;
 const results: Record<string, unknown> = {};
 try {
-  const slowDelay = Math.max(1, Math.round((opt.memorySeconds * 1000) / 100));
+  const slowDelay = Math.max(1, Math.round((opt.memorySeconds * 1000) / SLOW_CHUNKS));
   // The databases are created (initdb + migrations) by a process of their own, as by an earlier
   // `npm start`: PGlite's initdb leaves ~450 MB of WebAssembly memory behind in the process that
   // ran it, which would swamp what the gateway itself holds. That first-start figure is recorded too.
@@ -475,8 +478,8 @@ try {
   const [mock, slowMock, firstStartRssMb, , portkeyChild] = await Promise.all([
     // Streams for model bench-paced: the first chunk alone, a pause, the rest (as a model streams).
     startChild("mock", tsx("bench/mock.ts", "--chunks", String(opt.streamChunks), "--pace", "first", "--chunk-delay-ms", String(FIRST_CHUNK_GAP_MS), "--large-chunks", String(opt.largeChunks), "--large-chunk-bytes", String(opt.largeChunkBytes)), {}),
-    // Slow streams for the memory test: 100 deltas, paced to last --memory-seconds.
-    startChild("slow mock", tsx("bench/mock.ts", "--chunks", "100", "--chunk-delay-ms", String(slowDelay)), {}),
+    // Slow streams for the memory test: SLOW_CHUNKS deltas, paced to last --memory-seconds.
+    startChild("slow mock", tsx("bench/mock.ts", "--chunks", String(SLOW_CHUNKS), "--chunk-delay-ms", String(slowDelay)), {}),
     migrated(gatewayDir),
     nextDir ? migrated(nextDir) : null,
     opt.portkey
