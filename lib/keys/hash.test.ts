@@ -1,6 +1,22 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import { getPriority } from "node:os";
 import { performance } from "node:perf_hooks";
-import { bcryptWorker, compareKey, hashKey } from "./hash";
+import { bcryptWorker, compareKey, hashKey, WORKER_NICE } from "./hash";
+
+/** The nice value of each of this process's threads (Linux keeps one per thread). */
+function threadNiceValues(): number[] {
+  const out: number[] = [];
+  for (const task of readdirSync("/proc/self/task")) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, "utf8");
+      out.push(Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
 
 describe("bcrypt comparisons on a worker thread", () => {
   afterAll(() => void bcryptWorker({ idleMs: 30_000 }));
@@ -20,6 +36,19 @@ describe("bcrypt comparisons on a worker thread", () => {
     // A comparison straight after retirement: the old thread's exit must not fail it.
     const again = [compareKey("ne_live_again", hash), compareKey("ne_live_nope", hash)];
     expect(await Promise.all(again)).toEqual([true, false]);
+  });
+});
+
+describe("the bcrypt thread's priority", () => {
+  it.runIf(process.platform === "linux")("is below the proxy's, while the process's stays as it was", async () => {
+    const own = getPriority();
+    expect(own).not.toBe(WORKER_NICE);
+    await hashKey("ne_live_nice", 4);
+    const values = threadNiceValues();
+    // Cold verifications yield the cores to cached-key traffic; everything else keeps its priority.
+    expect(values).toContain(WORKER_NICE);
+    expect(values.filter((n) => n === own).length).toBeGreaterThan(0);
+    expect(getPriority()).toBe(own);
   });
 });
 
