@@ -50,6 +50,31 @@ function raw(door: Door, method: string, path: string, headers: Record<string, s
   });
 }
 
+/** A POST whose body goes out chunked (no length declared), in pieces with a pause between them. */
+function piecewise(door: Door, path: string, headers: Record<string, string>, pieces: (string | Buffer)[], pauseMs = 40) {
+  const url = new URL(gw.urls[door]);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method: "POST", path, headers: { ...headers, "transfer-encoding": "chunked" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
+    req.on("error", reject);
+    void (async () => {
+      for (const piece of pieces.slice(0, -1)) {
+        if (req.destroyed) return;
+        req.write(piece);
+        await new Promise((r) => setTimeout(r, pauseMs));
+      }
+      req.end(pieces.at(-1)); // one piece alone goes out whole, with the end of the body
+    })();
+  });
+}
+
 describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => {
   describe("OpenAI SDK", () => {
     it("forwards a chat completion unchanged, with the provider key upstream and the gateway key nowhere", async () => {
@@ -264,6 +289,41 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
         const big = { model: "gpt-5.2", messages: [{ role: "user" as const, content: "x".repeat(4096) }] };
         const err = await openai(door, key).chat.completions.create(big).catch((e) => e);
         expect(err.status).toBe(413);
+      } finally {
+        delete process.env.MAX_REQUEST_BODY_BYTES;
+        resetEnv();
+      }
+      expect(gw.mock.requests).toHaveLength(0);
+    });
+
+    it("a body that arrives in pieces, or all at once, reaches the provider byte for byte", async () => {
+      const { key } = await gw.liveKey();
+      const headers = { authorization: `Bearer ${key}`, "x-provider-api-key": PROVIDER_KEY, "content-type": "application/json" };
+      // Unusual spacing and multi-byte characters, one cut in two between pieces: nothing may re-encode it.
+      const text = `{ "model": "gpt-5.2",  "messages": [{"role":"user","content":"caf\\u00e9 ${"é".repeat(300)}"}] }`;
+      const bytes = Buffer.from(text);
+      const cut = bytes.indexOf(Buffer.from("é")) + 1;
+      for (const pieces of [[bytes], [bytes.subarray(0, 20), bytes.subarray(20, cut), bytes.subarray(cut)]]) {
+        gw.mock.reset();
+        const res = await piecewise(door, "/v1/openai/chat/completions", headers, pieces);
+        expect(res.status).toBe(200);
+        expect(gw.mock.requests).toHaveLength(1);
+        expect(gw.mock.requests[0].body).toBe(text);
+      }
+    });
+
+    it("a body over the limit with no length declared → 413, whole or in pieces", async () => {
+      const { key } = await gw.liveKey();
+      const headers = { authorization: `Bearer ${key}`, "x-provider-api-key": PROVIDER_KEY, "content-type": "application/json" };
+      process.env.MAX_REQUEST_BODY_BYTES = "2048";
+      resetEnv();
+      try {
+        const big = JSON.stringify({ model: "gpt-5.2", messages: [{ role: "user", content: "x".repeat(4096) }] });
+        for (const pieces of [[big], [big.slice(0, 1500), big.slice(1500, 3000), big.slice(3000)]]) {
+          const res = await piecewise(door, "/v1/openai/chat/completions", headers, pieces);
+          expect(res.status).toBe(413);
+          expect(JSON.parse(res.body).error.message).toContain("2048 bytes");
+        }
       } finally {
         delete process.env.MAX_REQUEST_BODY_BYTES;
         resetEnv();

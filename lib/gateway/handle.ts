@@ -101,15 +101,18 @@ function collect(stream: Readable, limit: number, tooLarge: () => AppError): Pro
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const done = (err: Error | null) => {
+    const done = (err: Error | null, answerFirst = false) => {
       stream.off("data", onData).off("end", onEnd).off("error", done).off("close", onClose);
       if (!err) return resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      stream.destroy();
+      // Over the limit the client still gets its 413: reading stops, and the door closes the
+      // connection once the answer is out. Destroying the stream here would cut the socket first.
+      if (answerFirst) stream.pause();
+      else stream.destroy();
       reject(err);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.byteLength;
-      if (size > limit) done(tooLarge());
+      if (size > limit) done(tooLarge(), true);
       else chunks.push(chunk);
     };
     const onEnd = () => done(null);

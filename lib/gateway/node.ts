@@ -68,6 +68,9 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
     body: req.method === "GET" || req.method === "HEAD" ? null : req,
     cancel,
   });
+  // Answered before the request body was all read (a 413, a refused key during an upload): the
+  // connection closes after the answer instead of reading the rest of the upload to reuse it.
+  if (!req.complete) result.headers.connection = "close";
   res.writeHead(result.status, result.headers);
   const { body } = result;
   if (body === null || typeof body === "string" || body instanceof Uint8Array) {
