@@ -85,7 +85,7 @@ const opt = {
   memoryStreams: num(flags["memory-streams"], 1000, 50),
   // Long enough that every stream is open at once: with 10 s streams of a chunk every 100 ms, a
   // slow machine took 12 s to open 1,000 through the whole npm start server (888 were ever open
-  // together); a chunk every 200 ms, 4 s.
+  // together); with a chunk every 300 ms (SLOW_CHUNKS), ~3.5 s.
   memorySeconds: num(flags["memory-seconds"], 12, 3),
   coldKeys: num(flags["cold-keys"], 20, 5),
   usageRequests: num(flags["usage-requests"], 10_000, 200),
