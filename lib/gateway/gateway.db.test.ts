@@ -35,8 +35,12 @@ function upstreamHeaderText(): string {
   return JSON.stringify(gw.mock.requests.map((r) => r.headers));
 }
 
-/** A raw HTTP request, so paths reach the gateway exactly as written (fetch would normalise them). */
-function raw(door: Door, method: string, path: string, headers: Record<string, string>, body?: string) {
+/**
+ * A raw HTTP request, so paths reach the gateway exactly as written (fetch would normalise them).
+ * A body given in pieces goes out with a pause between them.
+ */
+function raw(door: Door, method: string, path: string, headers: Record<string, string>, body?: string | (string | Buffer)[]) {
+  const pieces = body === undefined ? [] : typeof body === "string" ? [body] : body;
   const url = new URL(gw.urls[door]);
   return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
     const req = httpRequest({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
@@ -46,34 +50,20 @@ function raw(door: Door, method: string, path: string, headers: Record<string, s
       res.on("end", () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
     });
     req.on("error", reject);
-    req.end(body);
-  });
-}
-
-/** A POST whose body goes out chunked (no length declared), in pieces with a pause between them. */
-function piecewise(door: Door, path: string, headers: Record<string, string>, pieces: (string | Buffer)[], pauseMs = 40) {
-  const url = new URL(gw.urls[door]);
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, method: "POST", path, headers: { ...headers, "transfer-encoding": "chunked" } },
-      (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode!, body: text }));
-      },
-    );
-    req.on("error", reject);
     void (async () => {
       for (const piece of pieces.slice(0, -1)) {
         if (req.destroyed) return;
         req.write(piece);
-        await new Promise((r) => setTimeout(r, pauseMs));
+        await new Promise((r) => setTimeout(r, 40));
       }
-      req.end(pieces.at(-1)); // one piece alone goes out whole, with the end of the body
+      req.end(pieces.at(-1)); // a single piece goes out whole, with the end of the request
     })();
   });
 }
+
+/** A POST whose body goes out chunked (no length declared), in pieces. */
+const piecewise = (door: Door, path: string, headers: Record<string, string>, pieces: (string | Buffer)[]) =>
+  raw(door, "POST", path, { ...headers, "transfer-encoding": "chunked" }, pieces);
 
 describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => {
   describe("OpenAI SDK", () => {
