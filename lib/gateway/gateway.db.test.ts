@@ -297,6 +297,7 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
         gw.mock.reset();
         const res = await piecewise(door, "/v1/openai/chat/completions", headers, pieces);
         expect(res.status).toBe(200);
+        if (door === "node") expect(res.headers.connection).toBe("keep-alive"); // read whole: reused
         expect(gw.mock.requests).toHaveLength(1);
         expect(gw.mock.requests[0].body).toBe(text);
       }
@@ -313,6 +314,8 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
           const res = await piecewise(door, "/v1/openai/chat/completions", headers, pieces);
           expect(res.status).toBe(413);
           expect(JSON.parse(res.body).error.message).toContain("2048 bytes");
+          // The rest of the upload is not read to keep the connection: it closes after the answer.
+          if (door === "node") expect(res.headers.connection).toBe("close");
         }
       } finally {
         delete process.env.MAX_REQUEST_BODY_BYTES;
