@@ -36,6 +36,26 @@ const schema = z.object({
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
   PRICING_FILE: optionalString,
   NEURONEDGE_UNSAFE_ALLOW_PUBLIC_LOCAL_MODE: flag,
+  // Hardening: every wait and queue has a bound (docs/design.md, "Bounds").
+  /** Comma-separated CIDRs whose X-Forwarded-For is believed; empty: only the socket's peer counts. */
+  TRUSTED_PROXIES: optionalString,
+  /** Clerk organisations: may `org:member` manage keys (create, rename, revoke, roll)? Admins always may. */
+  CLERK_MEMBER_CAN_MANAGE_KEYS: flag,
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** Per query (Postgres statement_timeout and the client's own wait). */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** Cold key verifications (bcrypt) waiting at once; beyond it, 503 with Retry-After. */
+  KEY_VERIFY_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** bcrypt threads; default: one per core beyond the first, at most 4. */
+  BCRYPT_THREADS: z.coerce.number().int().min(1).max(64).optional(),
+  /** node:http server: time to receive a request's headers. */
+  SERVER_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(20_000),
+  /** Longest pause between two pieces of a request body before 408. */
+  SERVER_BODY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+  /** An idle keep-alive connection closes after this. */
+  SERVER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
+  /** Open connections at once; beyond it new ones are refused. */
+  SERVER_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -44,6 +64,8 @@ export type Env = z.infer<typeof schema> & {
   /** Where Postgres lives and how we talk to it. */
   dbDriver: "pglite" | "pg" | "neon";
   host: string;
+  /** TRUSTED_PROXIES, split. */
+  trustedProxies: string[];
 };
 
 let cached: Env | undefined;
@@ -57,6 +79,12 @@ function readRaw(): Record<string, string | undefined> {
   for (const key of Object.keys(schema.shape)) out[key] = src[key];
   return out;
 }
+
+const list = (v: string | undefined) =>
+  (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   const parsed = schema.safeParse(raw);
@@ -76,10 +104,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     dbDriver: e.DATABASE_DRIVER === "pglite" ? "pglite" : dbDriver,
     // Local mode binds loopback unless told otherwise; Clerk mode serves everyone.
     host: e.HOST ?? (clerkEnabled ? "0.0.0.0" : "127.0.0.1"),
-    authorizedParties: (e.CLERK_AUTHORIZED_PARTIES ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    authorizedParties: list(e.CLERK_AUTHORIZED_PARTIES),
+    trustedProxies: list(e.TRUSTED_PROXIES),
   };
 }
 
