@@ -26,9 +26,10 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Result } from "autocannon";
 import { Pool } from "undici";
+import { forgeKey } from "../testing/forge-key";
 
 const root = new URL("..", import.meta.url).pathname;
-const PHASES = ["throughput", "latency", "stream", "large", "memory", "cold"] as const;
+const PHASES = ["throughput", "latency", "stream", "large", "memory", "cold", "flood"] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values: flags } = parseArgs({
@@ -49,6 +50,7 @@ const { values: flags } = parseArgs({
     "memory-streams": { type: "string" },
     "memory-seconds": { type: "string" },
     "cold-keys": { type: "string" },
+    "flood-keys": { type: "string" },
     "usage-requests": { type: "string" }, // requests whose usage the throughput phase counts
     "cold-idle-duration": { type: "string" },
     "skip-portkey": { type: "boolean", default: false },
@@ -90,6 +92,7 @@ const opt = {
   coldKeys: num(flags["cold-keys"], 20, 5),
   usageRequests: num(flags["usage-requests"], 10_000, 200),
   coldIdleDuration: num(flags["cold-idle-duration"], 3, 0.5),
+  floodKeys: num(flags["flood-keys"], 200, 20),
   portkey: !flags["skip-portkey"] && wanted("portkey"),
   // A fresh clone has no build, and building takes minutes: the smoke run skips the Next door.
   next: !flags["skip-next"] && !smoke && wanted("next"),
@@ -880,6 +883,50 @@ try {
     log(`cold start gateway  cached key p99 ${idleP99.toFixed(3)} ms idle, ${coldP99.toFixed(3)} ms while ${gw.coldKeys.length} new keys verify (${overlapping.length} requests in ${(burstEnd - burstStart).toFixed(0)} ms)`);
     rss.cold = round(rssMb(gw.pid), 1);
   }
+
+  // ---------------------------------------------------------------- 7. bcrypt flood
+  if (opt.phases.has("flood")) {
+    // An attacker who knows one key id (their own) sends forged secrets with valid checksums at once;
+    // the cached victim key's p99 during the flood is compared with its idle p99, side by side.
+    const idle = await measure(gateway, { connections: 1, duration: opt.coldIdleDuration }, "flood (idle)");
+    const idleP99 = percentile(idle.latencies, 0.99);
+    const during: { endedAt: number; ms: number }[] = [];
+    const hot = cannon(gateway, { connections: 1, duration: 120 }, (endedAt, ms, status) => {
+      if (status === 200) during.push({ endedAt, ms });
+      else error(`flood: victim request answered ${status}`);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const idPart = (gw.coldKeys[0] ?? gw.key).slice("ne_live_".length, "ne_live_".length + 12);
+    const floodPool = poolFor(gw.origin, opt.floodKeys);
+    const burstStart = performance.now();
+    const floods = await Promise.allSettled(
+      Array.from({ length: opt.floodKeys }, () =>
+        post({ ...gateway, headers: { ...gateway.headers, authorization: `Bearer ${forgeKey(idPart)}` } }, chatBody, floodPool),
+      ),
+    );
+    const burstEnd = performance.now();
+    hot.stop();
+    await hot.done;
+    const statuses: Record<string, number> = {};
+    for (const f of floods) {
+      const s = f.status === "fulfilled" ? String(f.value.status) : "failed";
+      statuses[s] = (statuses[s] ?? 0) + 1;
+    }
+    const refusedWell = (statuses["401"] ?? 0) + (statuses["429"] ?? 0) + (statuses["503"] ?? 0);
+    if (refusedWell !== opt.floodKeys) error(`flood: forged keys answered ${JSON.stringify(statuses)}`);
+    const overlapping = sortNumbers(during.filter((d) => d.endedAt >= burstStart && d.endedAt - d.ms <= burstEnd).map((d) => d.ms));
+    const floodP99 = percentile(overlapping, 0.99);
+    results.flood = {
+      forgedKeys: opt.floodKeys,
+      statuses,
+      idleP99Ms: round(idleP99),
+      duringFloodP99Ms: round(floodP99),
+      victimRequestsDuringFlood: overlapping.length,
+      floodMs: round(burstEnd - burstStart, 1),
+      ratio: round(floodP99 / idleP99, 2),
+    };
+    log(`bcrypt flood        victim p99 ${idleP99.toFixed(3)} ms idle, ${floodP99.toFixed(3)} ms during ${opt.floodKeys} forged keys (${JSON.stringify(statuses)})`);
+  }
 } catch (err) {
   error((err as Error).stack ?? String(err));
 } finally {
@@ -1033,6 +1080,11 @@ if (results.cold) {
   const idle = get("cold.idleP99Ms") ?? NaN;
   const during = get("cold.duringBurstP99Ms") ?? NaN;
   row(`Cached-key p99 while ${opt.coldKeys} never-seen keys verify (idle / during)`, `${idle.toFixed(3)} / ${during.toFixed(3)} ms`, `${(during / idle).toFixed(1)}× idle`, "≤ 3× idle", during / idle <= 3, round(during / idle, 2));
+}
+if (results.flood) {
+  const idle = get("flood.idleP99Ms") ?? NaN;
+  const during = get("flood.duringFloodP99Ms") ?? NaN;
+  row(`Cached-key p99 during a flood of ${opt.floodKeys} forged secrets for one id (idle / during)`, `${idle.toFixed(3)} / ${during.toFixed(3)} ms`, `${(during / idle).toFixed(1)}× idle`, "≤ 3× idle", during / idle <= 3, round(during / idle, 2));
 }
 row("Errors (failed requests, non-2xx, dead children)", String(errors.length), "", "0", errors.length === 0, errors.length);
 

@@ -1,18 +1,18 @@
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { getEnv } from "@/lib/env";
 
-// bcrypt runs on a worker thread, hashing and comparing alike: bcryptjs's async API works in
+// bcrypt runs on worker threads, hashing and comparing alike: bcryptjs's async API works in
 // slices of up to 100 ms on the calling thread, which would freeze every request on this
 // event loop (in `npm start`, creating a key in the dashboard would stall the proxy).
 
-/** The bcrypt thread's nice value (0 is normal, 19 the lowest priority). */
+/** The bcrypt threads' nice value (0 is normal, 19 the lowest priority). */
 export const WORKER_NICE = 10;
 
 // Plain source, resolved by the worker from the working directory: a bundler (Next's) would
 // otherwise rewrite a resolved path into one of its own module ids.
-// The thread runs at nice 10 (on Linux a thread's own, not the process's): when cores are short,
-// cached-key traffic goes first. With 20 cold verifications on two busy cores, cached-key p99 rose
-// 1.2x to 2.4x its idle value (five runs) against 2.4x to 4.3x at the default (three).
+// The threads run at nice 10 (on Linux a thread's own, not the process's): when cores are short,
+// cached-key traffic goes first (docs/performance.md has the runs).
 const source = `
 try { require("node:os").setPriority(${WORKER_NICE}); } catch {}
 const { parentPort } = require("node:worker_threads");
@@ -28,55 +28,75 @@ parentPort.on("message", ({ id, key, hash, cost }) => {
   try { ok = bcrypt.compareSync(key, hash); } catch {}
   parentPort.postMessage({ id, result: ok });
 });`;
-let worker: Worker | null = null;
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, { resolve: (result: unknown) => void; reject: (err: Error) => void }>;
+}
+
+let threads: Thread[] = [];
 let nextId = 0;
-const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (err: Error) => void }>();
-// Cold keys and new keys are rare once traffic is warm, and a thread holds ~20 MB: it leaves when idle.
+// Cold keys and new keys are rare once traffic is warm, and a thread holds ~10 MB: they leave when idle.
 let idleMs = 30_000;
 let idleTimer: NodeJS.Timeout | null = null;
 
+/** How many bcrypt threads: BCRYPT_THREADS, else one per core beyond the first (the proxy's), 1 to 4. */
+export function bcryptThreadCount(): number {
+  return getEnv().BCRYPT_THREADS ?? Math.min(4, Math.max(1, availableParallelism() - 1));
+}
+
+const busy = () => threads.some((t) => t.pending.size > 0);
+
 function retireWhenIdle(): void {
-  if (waiting.size > 0 || idleTimer) return;
+  if (busy() || idleTimer) return;
   idleTimer = setTimeout(() => {
     idleTimer = null;
-    if (waiting.size > 0 || !worker) return;
-    const w = worker;
-    worker = null;
-    void w.terminate();
+    if (busy()) return;
+    const retiring = threads;
+    threads = [];
+    for (const t of retiring) void t.worker.terminate();
   }, idleMs);
   idleTimer.unref();
 }
 
-function getWorker(): Worker {
-  if (worker) return worker;
-  const w = new Worker(source, { eval: true });
-  w.unref();
-  w.on("message", ({ id, result }: { id: number; result: unknown }) => {
-    waiting.get(id)?.resolve(result);
-    waiting.delete(id);
+function startThread(): Thread {
+  const t: Thread = { worker: new Worker(source, { eval: true }), pending: new Map() };
+  t.worker.unref();
+  t.worker.on("message", ({ id, result }: { id: number; result: unknown }) => {
+    t.pending.get(id)?.resolve(result);
+    t.pending.delete(id);
     retireWhenIdle();
   });
-  // A dead worker must not leave verifications hanging: fail them, start afresh next time.
-  // (A retired worker's exit is no failure: it had nothing pending, and a successor may.)
+  // A dead thread must not leave verifications hanging: fail them, start afresh next time.
+  // (A retired thread's exit is no failure: it had nothing pending.)
   const fail = (err: Error) => {
-    if (worker !== w) return;
-    worker = null;
-    for (const p of waiting.values()) p.reject(err);
-    waiting.clear();
+    if (!threads.includes(t)) return;
+    threads = threads.filter((x) => x !== t);
+    for (const p of t.pending.values()) p.reject(err);
+    t.pending.clear();
   };
-  w.on("error", fail);
-  w.on("exit", (code) => fail(new Error(`bcrypt worker exited with code ${code}`)));
-  worker = w;
-  return w;
+  t.worker.on("error", fail);
+  t.worker.on("exit", (code) => fail(new Error(`bcrypt worker exited with code ${code}`)));
+  threads.push(t);
+  return t;
+}
+
+/** The least busy thread, starting another while there are fewer than allowed. */
+function pickThread(): Thread {
+  const idle = threads.find((t) => t.pending.size === 0);
+  if (idle) return idle;
+  if (threads.length < bcryptThreadCount()) return startThread();
+  return threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
 }
 
 function ask(message: { key: string; hash?: string; cost?: number }): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const id = nextId++;
-    waiting.set(id, { resolve, reject });
     if (idleTimer) clearTimeout(idleTimer);
     idleTimer = null;
-    getWorker().postMessage({ id, ...message });
+    const t = pickThread();
+    t.pending.set(id, { resolve, reject });
+    t.worker.postMessage({ id, ...message });
   });
 }
 
@@ -90,8 +110,8 @@ export async function compareKey(key: string, hash: string): Promise<boolean> {
   return (await ask({ key, hash })) === true;
 }
 
-/** How long an idle worker stays (tests shorten it); whether one is running now. */
-export function bcryptWorker(opts: { idleMs?: number } = {}): { running: boolean } {
+/** How long idle threads stay (tests shorten it); how many are running now. */
+export function bcryptWorker(opts: { idleMs?: number } = {}): { running: boolean; threads: number } {
   if (opts.idleMs !== undefined) idleMs = opts.idleMs;
-  return { running: worker !== null };
+  return { running: threads.length > 0, threads: threads.length };
 }

@@ -2,15 +2,20 @@ import { hash } from "node:crypto";
 import { getKeyForVerification } from "@/db/queries/keys";
 import type { ApiKeyRow } from "@/db/schema";
 import { getEnv } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { processSingleton } from "@/lib/singleton";
 import { parseKey, type KeyEnvironment } from "./format";
-import { compareKey } from "./hash";
+import { bcryptThreadCount, compareKey } from "./hash";
 import { policyOf, type KeyPolicy } from "./policy";
+import { FairQueue } from "./verify-queue";
 
-// bcrypt costs ~100 ms of CPU, so it must never sit on the per-request path.
-// Verified keys (and failures) are cached by a SHA-256 digest of the full key for
-// KEY_CACHE_TTL_MS; concurrent cold lookups of one key share a single bcrypt; a
-// revocation on this instance drops the key's entries at once. The cache never
-// holds a key in plain text.
+// bcrypt costs ~100 ms of CPU, so it runs once per key per process, never per request:
+// - a key that verified is remembered by a SHA-256 digest of the full key (never the key
+//   itself); every KEY_CACHE_TTL_MS its row is read again (revoked, expiry, policy), without
+//   bcrypt, and while the database is away the verified key keeps being served;
+// - failures are remembered apart from verified keys, so a flood of forged keys cannot evict
+//   them, and failed secrets per key id are counted: past a few, that id is refused for a while;
+// - cold verifications wait in a bounded queue, served round-robin across key ids.
 
 export interface VerifiedKey {
   id: string;
@@ -26,39 +31,52 @@ export type Verification =
   | { ok: true; key: VerifiedKey }
   | { ok: false; reason: "malformed" | "invalid" | "revoked" | "expired" };
 
-interface Entry {
-  result: Verification;
-  until: number;
+type Failure = Extract<Verification, { ok: false }>;
+
+interface Verified {
+  id: string;
+  result: { ok: true; key: VerifiedKey };
+  /** The stored hash this key was checked against (null: not yet read): a refresh that finds another starts over. */
+  keyHash: string | null;
+  checkedAt: number;
+  refreshing: Promise<void> | null;
+  /** After a failed refresh (database away), the stale answer stands until then. */
+  retryAt: number;
 }
 
-const MAX_ENTRIES = 50_000;
+const limits = {
+  verified: 50_000,
+  failures: 50_000,
+  idsCounted: 50_000,
+  /** Failed secrets per key id in FAILURE_WINDOW_MS before that id is refused without bcrypt. */
+  idFailures: 10,
+  perIdQueued: 4,
+};
+const FAILURE_TTL_MS = 15 * 60_000;
+const FAILURE_WINDOW_MS = 60_000;
+/** How long a request waits for a refresh before the verified answer it had is used. */
+const REFRESH_WAIT_MS = 1_000;
+const REFRESH_RETRY_MS = 1_000;
 
-interface State {
-  entries: Map<string, Entry>;
-  digestsById: Map<string, Set<string>>;
-  inflight: Map<string, Promise<Verification>>;
-  lookups: number;
-  bcryptCompares: number;
-  /** Tells the other instances (lib/limits/runtime.ts, with Redis). */
-  broadcast: ((id: string) => void) | null;
-  /** Bumped by every forget; a cold lookup that a forget overtook is not cached. */
-  epoch: number;
-  forgottenAt: Map<string, number>;
-}
-
-// Shared on globalThis: server.ts and Next's bundled handlers run in one process
-// and a revocation from the dashboard must clear the cache the proxy reads.
-const slot = Symbol.for("neuronedge.keyVerifier");
-const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
-  entries: new Map(),
-  digestsById: new Map(),
-  inflight: new Map(),
+const state = processSingleton("keyVerifier", () => ({
+  verified: new Map<string, Verified>(),
+  digestsById: new Map<string, Set<string>>(),
+  failures: new Map<string, { result: Failure; until: number }>(),
+  failedById: new Map<string, { count: number; since: number }>(),
+  inflight: new Map<string, Promise<Verification>>(),
+  queue: new FairQueue(() => ({
+    concurrency: bcryptThreadCount(),
+    maxTotal: getEnv().KEY_VERIFY_QUEUE_MAX,
+    maxPerId: limits.perIdQueued,
+  })),
   lookups: 0,
   bcryptCompares: 0,
-  broadcast: null,
+  /** Tells the other instances (lib/limits/runtime.ts, with Redis). */
+  broadcast: null as ((id: string) => void) | null,
+  /** Bumped by every forget; an answer read before a forget is kept only as stale. */
   epoch: 0,
-  forgottenAt: new Map(),
-});
+  forgottenAt: new Map<string, number>(),
+}));
 
 function digestOf(key: string): string {
   return hash("sha256", key, "base64url"); // one-shot: a third of createHash's cost
@@ -76,19 +94,48 @@ function toVerified(row: Omit<ApiKeyRow, "keyHash">): VerifiedKey {
   };
 }
 
-function remember(digest: string, id: string | null, result: Verification): void {
-  if (state.entries.size >= MAX_ENTRIES) {
-    // Oldest first: Map keeps insertion order.
-    const oldest = state.entries.keys().next().value;
-    if (oldest !== undefined) state.entries.delete(oldest);
+/** Map order is insertion order: the first entry is the oldest. */
+function capped<K, V>(map: Map<K, V>, max: number, onEvict?: (key: K, value: V) => void): void {
+  while (map.size > max) {
+    const [k, v] = map.entries().next().value!;
+    map.delete(k);
+    onEvict?.(k, v);
   }
-  state.entries.delete(digest);
-  state.entries.set(digest, { result, until: Date.now() + getEnv().KEY_CACHE_TTL_MS });
-  if (id) {
-    let set = state.digestsById.get(id);
-    if (!set) state.digestsById.set(id, (set = new Set()));
-    set.add(digest);
-  }
+}
+
+function unindex(digest: string, id: string): void {
+  const set = state.digestsById.get(id);
+  set?.delete(digest);
+  if (set?.size === 0) state.digestsById.delete(id);
+}
+
+function rememberVerified(digest: string, row: Omit<ApiKeyRow, "keyHash">, keyHash: string | null, fresh: boolean): void {
+  const old = state.verified.get(digest);
+  if (old) state.verified.delete(digest);
+  state.verified.set(digest, {
+    id: row.id,
+    result: { ok: true, key: toVerified(row) },
+    keyHash,
+    checkedAt: fresh ? Date.now() : -Infinity,
+    refreshing: null,
+    retryAt: 0,
+  });
+  let set = state.digestsById.get(row.id);
+  if (!set) state.digestsById.set(row.id, (set = new Set()));
+  set.add(digest);
+  capped(state.verified, limits.verified, (d, v) => unindex(d, v.id));
+}
+
+function rememberFailure(digest: string, result: Failure): Failure {
+  state.failures.delete(digest);
+  state.failures.set(digest, { result, until: Date.now() + Math.max(FAILURE_TTL_MS, getEnv().KEY_CACHE_TTL_MS) });
+  capped(state.failures, limits.failures);
+  return result;
+}
+
+function forgetVerified(digest: string, id: string): void {
+  state.verified.delete(digest);
+  unindex(digest, id);
 }
 
 // Expiry is checked on every use, so a cached key still stops at its expiry time.
@@ -99,23 +146,98 @@ function withExpiry(result: Verification, now: number): Verification {
   return result;
 }
 
-async function verifyCold(key: string, id: string): Promise<Verification> {
+/** Too many wrong secrets for this id lately: refuse without bcrypt until the window passes. */
+function assertIdNotThrottled(id: string, now: number): void {
+  const f = state.failedById.get(id);
+  if (!f || f.count < limits.idFailures) return;
+  const left = f.since + FAILURE_WINDOW_MS - now;
+  if (left <= 0) return void state.failedById.delete(id);
+  throw new AppError("rate_limited", "Too many failed attempts with this API key id. Retry later.", {
+    headers: { "retry-after": String(Math.ceil(left / 1000)) },
+  });
+}
+
+function countFailure(id: string, now: number): void {
+  const f = state.failedById.get(id);
+  state.failedById.delete(id);
+  if (!f || now - f.since >= FAILURE_WINDOW_MS) state.failedById.set(id, { count: 1, since: now });
+  else state.failedById.set(id, { count: f.count + 1, since: f.since });
+  capped(state.failedById, limits.idsCounted);
+}
+
+async function verifyCold(key: string, id: string, digest: string): Promise<Verification> {
+  assertIdNotThrottled(id, Date.now());
+  const startedAt = state.epoch;
   state.lookups++;
   const row = await getKeyForVerification({ id });
-  if (!row) return { ok: false, reason: "invalid" };
-  state.bcryptCompares++;
-  if (!(await compareKey(key, row.keyHash))) return { ok: false, reason: "invalid" };
-  if (row.revokedAt) return { ok: false, reason: "revoked" };
+  if (!row) return rememberFailure(digest, { ok: false, reason: "invalid" });
+  const matches = await state.queue.run(id, () => {
+    state.bcryptCompares++;
+    return compareKey(key, row.keyHash);
+  });
+  if (!matches) {
+    countFailure(id, Date.now());
+    return rememberFailure(digest, { ok: false, reason: "invalid" });
+  }
+  if (row.revokedAt) return rememberFailure(digest, { ok: false, reason: "revoked" });
+  // Changed while we read it: answer this once, and read the row again on the next use.
+  rememberVerified(digest, row, row.keyHash, (state.forgottenAt.get(id) ?? -1) <= startedAt);
   return { ok: true, key: toVerified(row) };
 }
 
+/** Reads the row again, no bcrypt: revoked, expiry, policy. A database error keeps what we had. */
+function refresh(digest: string, entry: Verified): Promise<void> {
+  const startedAt = state.epoch;
+  state.lookups++;
+  entry.refreshing = getKeyForVerification({ id: entry.id })
+    .then((row) => {
+      if (state.verified.get(digest) !== entry) return;
+      entry.keyHash ??= row?.keyHash ?? null;
+      if (!row || row.keyHash !== entry.keyHash) return void forgetVerified(digest, entry.id);
+      if (row.revokedAt) {
+        forgetVerified(digest, entry.id);
+        rememberFailure(digest, { ok: false, reason: "revoked" });
+        return;
+      }
+      entry.result = { ok: true, key: toVerified(row) };
+      if ((state.forgottenAt.get(entry.id) ?? -1) <= startedAt) entry.checkedAt = Date.now();
+    })
+    .catch(() => {
+      entry.retryAt = Date.now() + REFRESH_RETRY_MS;
+    })
+    .finally(() => {
+      entry.refreshing = null;
+    });
+  return entry.refreshing;
+}
+
+async function answerVerified(key: string, digest: string, entry: Verified, now: number): Promise<Verification> {
+  if (!entry.refreshing && now >= entry.retryAt) {
+    const done = refresh(digest, entry);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((r) => (timer = setTimeout(r, REFRESH_WAIT_MS)));
+    await Promise.race([done, waited]);
+    clearTimeout(timer);
+  }
+  // Refreshed, or the database is slow or away: the latest answer we hold for this digest.
+  const current = state.verified.get(digest);
+  if (current) return withExpiry(current.result, Date.now());
+  const failed = state.failures.get(digest);
+  return failed ? failed.result : verifyKey(key); // the row's hash changed: verify afresh
+}
+
 export async function verifyKey(key: string): Promise<Verification> {
-  // The cache first: only well-formed keys are ever in it, so a hit needs no parse (its regex and
-  // checksum cost ~20 µs a request on a CPU that was idle, as between a model's chunks).
+  // Verified keys first: a hit needs no parse (its regex and checksum cost more than the lookup).
   const now = Date.now();
   const digest = digestOf(key);
-  const hit = state.entries.get(digest);
-  if (hit && hit.until > now) return withExpiry(hit.result, now);
+  const hit = state.verified.get(digest);
+  if (hit) {
+    if (now - hit.checkedAt < getEnv().KEY_CACHE_TTL_MS) return withExpiry(hit.result, now);
+    if (hit.refreshing || now < hit.retryAt) return withExpiry(hit.result, now);
+    return answerVerified(key, digest, hit, now);
+  }
+  const failed = state.failures.get(digest);
+  if (failed && failed.until > now) return failed.result;
 
   const parsed = parseKey(key);
   // A typo or a random string never reaches the database or bcrypt.
@@ -123,14 +245,7 @@ export async function verifyKey(key: string): Promise<Verification> {
 
   let pending = state.inflight.get(digest);
   if (!pending) {
-    const startedAt = state.epoch;
-    pending = verifyCold(key, parsed.id)
-      .then((result) => {
-        // Revoked or changed while we read it: answer this once, but do not keep it.
-        if ((state.forgottenAt.get(parsed.id) ?? -1) <= startedAt) remember(digest, parsed.id, result);
-        return result;
-      })
-      .finally(() => state.inflight.delete(digest));
+    pending = verifyCold(key, parsed.id, digest).finally(() => state.inflight.delete(digest));
     state.inflight.set(digest, pending);
   }
   return withExpiry(await pending, Date.now());
@@ -138,17 +253,19 @@ export async function verifyKey(key: string): Promise<Verification> {
 
 /** A key just created is known to be good: no bcrypt on its first use. */
 export function rememberNewKey(key: string, row: Omit<ApiKeyRow, "keyHash">): void {
-  remember(digestOf(key), row.id, { ok: true, key: toVerified(row) });
+  const digest = digestOf(key);
+  state.failures.delete(digest);
+  rememberVerified(digest, row, null, true);
 }
 
-/** Drops every cached verification of the key (revocation, policy change). */
+/** Marks every verification of the key stale (revocation, policy change): its next use re-reads the row. */
 export function forgetKey(id: string): void {
   state.forgottenAt.set(id, ++state.epoch);
-  if (state.forgottenAt.size > MAX_ENTRIES) state.forgottenAt.delete(state.forgottenAt.keys().next().value!);
-  const digests = state.digestsById.get(id);
-  if (!digests) return;
-  for (const d of digests) state.entries.delete(d);
-  state.digestsById.delete(id);
+  capped(state.forgottenAt, limits.verified);
+  for (const d of state.digestsById.get(id) ?? []) {
+    const entry = state.verified.get(d);
+    if (entry) [entry.checkedAt, entry.retryAt] = [-Infinity, 0];
+  }
 }
 
 /** A key was revoked, rolled or re-configured: forget it here and on every other instance. */
@@ -161,12 +278,28 @@ export function setKeyChangeBroadcast(fn: ((id: string) => void) | null): void {
   state.broadcast = fn;
 }
 
-/** Counters for tests and the health page: database lookups and bcrypt comparisons so far. */
-export function verifierStats(): { lookups: number; bcryptCompares: number; cached: number } {
-  return { lookups: state.lookups, bcryptCompares: state.bcryptCompares, cached: state.entries.size };
+/** Counters and sizes for tests and the health page. */
+export function verifierStats() {
+  return {
+    lookups: state.lookups,
+    bcryptCompares: state.bcryptCompares,
+    cached: state.verified.size,
+    failures: state.failures.size,
+    indexedIds: state.digestsById.size,
+    countedIds: state.failedById.size,
+    queued: state.queue.size,
+    inflight: state.inflight.size,
+  };
 }
 
 export function clearVerifierCache(): void {
-  state.entries.clear();
+  state.verified.clear();
   state.digestsById.clear();
+  state.failures.clear();
+  state.failedById.clear();
+}
+
+/** Tests shrink the caches to show their bounds without millions of requests. */
+export function verifierLimits(next: Partial<typeof limits> = {}): typeof limits {
+  return Object.assign(limits, next);
 }
