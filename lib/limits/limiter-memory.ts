@@ -1,7 +1,7 @@
 // Per-instance window counters: the limiter's backend when no Redis is configured, and its
 // fallback while Redis is unreachable. Synchronous, so a check-and-count can never interleave
 // with another one: exact under any concurrency on one instance.
-import type { RefusedBy, TakeResult } from "./limiter";
+import type { RefusedBy, TakeResult } from "./types";
 
 interface Entry {
   window: number;

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import type { MemoryCounters } from "./limiter-memory";
-import type { RefusedBy, TakeResult } from "./limiter";
+import type { RefusedBy, TakeResult } from "./types";
 
 // KEYS[1]: one key's counters for one window, a hash {r = requests, t = tokens}.
 // ARGV: rpm (-1 = none), tpm (-1 = none), estimated tokens, time to live in ms.

@@ -1,10 +1,10 @@
 import Redis from "ioredis";
 import { getEnv } from "@/lib/env";
 import { forgetKey, setKeyChangeBroadcast } from "@/lib/keys/verifier";
+import { processSingleton } from "@/lib/singleton";
 import { createLimiter, type Limiter } from "./limiter";
 
-// The per-process policy machinery, started once and shared on globalThis (server.ts and
-// Next's bundled handlers share a process): the rate limiter, and with REDIS_URL the
+// The per-process policy machinery, started once per process: the rate limiter, and with REDIS_URL the
 // channel on which instances tell each other to forget a changed key.
 
 const CHANNEL = "neuronedge:key-changed";
@@ -15,8 +15,7 @@ interface Runtime {
   publisher: Redis | null;
 }
 
-const slot = Symbol.for("neuronedge.policyRuntime");
-const holder = globalThis as { [slot]?: Runtime };
+const holder = processSingleton("policyRuntime", () => ({ runtime: undefined as Runtime | undefined }));
 
 function startBroadcast(url: string): Pick<Runtime, "subscriber" | "publisher"> {
   const options = { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 1_000 };
@@ -35,17 +34,17 @@ function startBroadcast(url: string): Pick<Runtime, "subscriber" | "publisher"> 
 }
 
 export function policyRuntime(): Runtime {
-  if (holder[slot]) return holder[slot];
+  if (holder.runtime) return holder.runtime;
   const env = getEnv();
   const limiter = createLimiter({ redisUrl: env.REDIS_URL });
   const broadcast = env.REDIS_URL ? startBroadcast(env.REDIS_URL) : { subscriber: null, publisher: null };
-  holder[slot] = { limiter, ...broadcast };
-  return holder[slot];
+  holder.runtime = { limiter, ...broadcast };
+  return holder.runtime;
 }
 
 export async function closePolicyRuntime(): Promise<void> {
-  const r = holder[slot];
-  holder[slot] = undefined;
+  const r = holder.runtime;
+  holder.runtime = undefined;
   if (!r) return;
   setKeyChangeBroadcast(null);
   r.subscriber?.disconnect();
