@@ -9,7 +9,7 @@ import {
   type UsageSums,
 } from "@/db/queries/usage-read";
 import { detectAnomalies, type Anomaly } from "@/lib/usage/anomaly";
-import { addDays, eachDay, isoDay, queryUsage, sumRows } from "@/lib/usage/query";
+import { addDays, eachDay, isoDay, MAX_RANGE_UTC_DAYS, queryUsage, sumRows } from "@/lib/usage/query";
 
 // What the dashboard pages show, loaded in one place so the pages stay thin: the overview
 // (totals, per-key series, models), a key's own page, and the keys table's 7-day column.
@@ -132,15 +132,21 @@ function hourLabels(hour: string): { label: string; title: string } {
 
 const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString().replace(/\.000Z$/, "Z");
 
+const MAX_RANGE_HOURS = MAX_RANGE_UTC_DAYS * 24;
+
 /** Every bucket of the range: UTC days, or UTC hours for a range of instants. */
-function bucketsOf(range: UsageRange): { bucket: string; label: string; title: string }[] {
+export function bucketsOf(range: UsageRange): { bucket: string; label: string; title: string }[] {
   if (range.kind === "days") return eachDay(range.from, range.to).map((day) => ({ bucket: day, ...dayLabels(day) }));
-  const out = [];
-  for (let t = Math.floor(range.from.getTime() / HOUR_MS) * HOUR_MS; t < range.to.getTime(); t += HOUR_MS) {
-    const hour = hourOf(t);
-    out.push({ bucket: hour, ...hourLabels(hour) });
+  // A count from the range bounds the walk, and a range no API request could ask for is a bug, not a chart.
+  const start = Math.floor(range.from.getTime() / HOUR_MS) * HOUR_MS;
+  const count = Math.ceil((range.to.getTime() - start) / HOUR_MS);
+  if (!Number.isInteger(count) || count > MAX_RANGE_HOURS) {
+    throw new Error(`A chart takes at most ${MAX_RANGE_HOURS} hours; this range has ${count}.`);
   }
-  return out;
+  return Array.from({ length: Math.max(0, count) }, (_, i) => {
+    const hour = hourOf(start + i * HOUR_MS);
+    return { bucket: hour, ...hourLabels(hour) };
+  });
 }
 
 function emptyPoint(b: { bucket: string; label: string; title: string }): ChartPoint {

@@ -16,25 +16,50 @@ import { AppError } from "@/lib/errors";
 
 const DAY_MS = 86_400_000;
 export const MAX_RANGE_DAYS = 366;
+/** A range of instants spanning MAX_RANGE_DAYS touches one more UTC day, partly. */
+export const MAX_RANGE_UTC_DAYS = MAX_RANGE_DAYS + 1;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_VALUE_LENGTH = 64;
+
+// The dates the product answers for: usage cannot predate the year 2000, and within these four-digit
+// years ISO strings sort as dates and Postgres takes every value (it refuses year 0).
+export const MIN_DAY = "2000-01-01";
+export const MAX_DAY = "2999-12-31";
+const MIN_MS = Date.parse(`${MIN_DAY}T00:00:00Z`);
+const MAX_MS = Date.parse(`${MAX_DAY}T00:00:00Z`) + DAY_MS;
 
 export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 export const addDays = (day: string, n: number) => isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS));
 
-/** Every UTC day from `from` to `to`, inclusive. */
+/** Every UTC day from `from` to `to`, inclusive (none when `to` is earlier). */
 export function eachDay(from: string, to: string): string[] {
-  const days: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) days.push(d);
-  return days;
+  // A count from the dates bounds the walk: comparing ISO strings never ends past the year 9999.
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const count = (Date.parse(`${to}T00:00:00Z`) - start) / DAY_MS + 1;
+  if (!Number.isInteger(count) || count > MAX_RANGE_UTC_DAYS) {
+    throw new Error(`eachDay takes two dates at most ${MAX_RANGE_UTC_DAYS} days apart, not ${from}..${to}.`);
+  }
+  return Array.from({ length: Math.max(0, count) }, (_, i) => isoDay(new Date(start + i * DAY_MS)));
+}
+
+function outOfRange(param: string, value: string): AppError {
+  return new AppError(
+    "bad_request",
+    `'${param}' must fall between ${MIN_DAY} and ${MAX_DAY} (UTC); got ${value}.`,
+    { param },
+  );
 }
 
 function parseInstant(value: string, param: string, endOfDay: boolean): { day: string | null; at: Date } {
+  if (value.length > MAX_VALUE_LENGTH) throw new AppError("bad_request", `'${param}' is too long.`, { param });
   if (DATE.test(value)) {
     const at = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(at.getTime()) || isoDay(at) !== value) {
       throw new AppError("bad_request", `'${param}' is not a valid date: ${value}.`, { param });
     }
-    return { day: value, at: endOfDay ? new Date(at.getTime() + DAY_MS) : at };
+    const ms = endOfDay ? at.getTime() + DAY_MS : at.getTime();
+    if (ms < MIN_MS || ms > MAX_MS) throw outOfRange(param, value);
+    return { day: value, at: new Date(ms) };
   }
   const at = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
@@ -44,6 +69,8 @@ function parseInstant(value: string, param: string, endOfDay: boolean): { day: s
       { param },
     );
   }
+  // Checked after the offset applies: 2999-12-31T23:00:00-05:00 is already the year 3000.
+  if (at.getTime() < MIN_MS || at.getTime() > MAX_MS) throw outOfRange(param, value);
   return { day: null, at };
 }
 
@@ -51,7 +78,9 @@ function parseInstant(value: string, param: string, endOfDay: boolean): { day: s
 export function parseRange(from: string | null, to: string | null, now = new Date()): UsageRange {
   const toValue = to ?? isoDay(now);
   const end = parseInstant(toValue, "to", true);
-  const fromValue = from ?? (end.day ? addDays(end.day, -29) : isoDay(new Date(end.at.getTime() - 30 * DAY_MS)));
+  const defaultFrom = end.day ? addDays(end.day, -29) : isoDay(new Date(end.at.getTime() - 30 * DAY_MS));
+  // Both are four-digit-year dates here, so string order is date order.
+  const fromValue = from ?? (defaultFrom < MIN_DAY ? MIN_DAY : defaultFrom);
   const start = parseInstant(fromValue, "from", false);
   if (start.at >= end.at) throw new AppError("bad_request", "'from' must be before 'to'.", { param: "from" });
   if (end.at.getTime() - start.at.getTime() > MAX_RANGE_DAYS * DAY_MS) {
