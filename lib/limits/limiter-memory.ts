@@ -47,6 +47,21 @@ export class MemoryCounters {
     return { allowed: true, requests: entry.requests, tokens: entry.tokens, backend: "memory" };
   }
 
+  /**
+   * Raises a key's counts to what Redis answered, so a fallback after a Redis timeout carries on
+   * from the shared count instead of starting the minute over (a fresh count would let a whole
+   * extra minute's allowance through).
+   */
+  observe(keyId: string, window: number, requests: number, tokens: number): void {
+    this.sweep(window);
+    const entry = this.entries.get(keyId);
+    if (!entry || entry.window < window) this.entries.set(keyId, { window, requests, tokens });
+    else if (entry.window === window) {
+      entry.requests = Math.max(entry.requests, requests);
+      entry.tokens = Math.max(entry.tokens, tokens);
+    }
+  }
+
   /** Moves a key's token count in `window` by `delta`; a no-op once that window is gone. */
   adjust(keyId: string, window: number, delta: number): void {
     const entry = this.entries.get(keyId);

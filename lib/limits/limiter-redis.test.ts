@@ -210,6 +210,25 @@ describe("limiter (redis)", () => {
     await until("healthy again", healthy(limiters), 15_000);
   });
 
+  it("carries on from the shared count when Redis times out mid-minute, not from zero", async () => {
+    const { limiters } = instances(1);
+    const [a] = limiters;
+    await until("connected", healthy(limiters));
+    const spec = { requestsPerMinute: 6 };
+    const before = await burst(limiters, "mid", spec, 4);
+    expect(before.every((d) => d.allowed)).toBe(true);
+    server.pause();
+    try {
+      const during = await burst(limiters, "mid", spec, 6);
+      // 4 already counted in Redis: memory lets the last 2 of this minute's 6 through, no more.
+      expect(during.filter((d) => d.allowed)).toHaveLength(2);
+      expect(a.status().redisHealthy).toBe(false);
+    } finally {
+      server.resume();
+    }
+    await until("healthy again", healthy(limiters), 15_000);
+  });
+
   it("starts against an unreachable Redis without throwing, and closes quickly", async () => {
     const dead = await startRedisServer();
     await dead.stop();

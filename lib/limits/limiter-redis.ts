@@ -101,6 +101,7 @@ export class RedisCounters {
       ])) as [number, number, number, number];
       const [allowed, refused, requests, tokens] = reply.map(Number);
       const refusedBy: RefusedBy | undefined = refused === 1 ? "requests" : refused === 2 ? "tokens" : undefined;
+      this.opts.memory.observe(keyId, window, requests, tokens);
       return { allowed: allowed === 1, refusedBy, requests, tokens, backend: "redis" };
     } catch (err) {
       this.markDown(err);
