@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { apiKeys } from "@/db/schema";
 import { testCaller, useDatabase } from "@/testing/db";
 import { generateKey } from "./format";
-import { createKey, revokeOwnerKey } from "./service";
+import { createKey, revokeOwnerKey, updateOwnerKey } from "./service";
 import { clearVerifierCache, forgetKey, verifierStats, verifyKey } from "./verifier";
 
 useDatabase();
@@ -115,6 +115,18 @@ describe("key verification", () => {
     await revokeOwnerKey(owner, a.id);
     expect(await verifyKey(a.key)).toEqual({ ok: false, reason: "revoked" });
     expect((await verifyKey(b.key)).ok).toBe(true);
+  });
+
+  it("after a revocation or a new limit, 20 simultaneous requests all see it, none the old answer", async () => {
+    const owner = caller();
+    const k = await createKey(owner, { name: "changing", environment: "live" });
+    expect((await verifyKey(k.key)).ok).toBe(true);
+    await updateOwnerKey(owner, k.id, { limits: { requests_per_minute: 6 } });
+    const limited = await Promise.all(Array.from({ length: 20 }, () => verifyKey(k.key)));
+    expect(limited.map((r) => (r.ok ? r.key.policy.requestsPerMinute : r.reason))).toEqual(Array(20).fill(6));
+    await revokeOwnerKey(owner, k.id);
+    const revoked = await Promise.all(Array.from({ length: 20 }, () => verifyKey(k.key)));
+    expect(revoked).toEqual(Array(20).fill({ ok: false, reason: "revoked" }));
   });
 
   it("refuses an expired key even while it is cached", async () => {

@@ -42,6 +42,8 @@ interface Verified {
   refreshing: Promise<void> | null;
   /** After a failed refresh (database away), the stale answer stands until then. */
   retryAt: number;
+  /** The key changed (revoked, new policy): every request waits for the re-read, none gets the old answer. */
+  changed: boolean;
 }
 
 const limits = {
@@ -119,6 +121,7 @@ function rememberVerified(digest: string, row: Omit<ApiKeyRow, "keyHash">, keyHa
     checkedAt: fresh ? Date.now() : -Infinity,
     refreshing: null,
     retryAt: 0,
+    changed: false,
   });
   let set = state.digestsById.get(row.id);
   if (!set) state.digestsById.set(row.id, (set = new Set()));
@@ -200,7 +203,7 @@ function refresh(digest: string, entry: Verified): Promise<void> {
         return;
       }
       entry.result = { ok: true, key: toVerified(row) };
-      if ((state.forgottenAt.get(entry.id) ?? -1) <= startedAt) entry.checkedAt = Date.now();
+      if ((state.forgottenAt.get(entry.id) ?? -1) <= startedAt) [entry.checkedAt, entry.changed] = [Date.now(), false];
     })
     .catch(() => {
       entry.retryAt = Date.now() + REFRESH_RETRY_MS;
@@ -211,13 +214,19 @@ function refresh(digest: string, entry: Verified): Promise<void> {
   return entry.refreshing;
 }
 
-async function answerVerified(key: string, digest: string, entry: Verified, now: number): Promise<Verification> {
-  if (!entry.refreshing && now >= entry.retryAt) {
-    const done = refresh(digest, entry);
+async function answerVerified(key: string, digest: string, entry: Verified): Promise<Verification> {
+  // Past its TTL, one request waits for the re-read and the rest keep the answer they had; after
+  // a change, all of them wait (a revoked key or a new limit must hold from the next request on).
+  // Twice at most: a change that lands during a re-read needs one more.
+  for (let round = 0; round < 2; round++) {
+    const starts = !entry.refreshing && Date.now() >= entry.retryAt;
+    if (starts) void refresh(digest, entry);
+    if (!entry.refreshing || !(starts || entry.changed)) break;
     let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<void>((r) => (timer = setTimeout(r, REFRESH_WAIT_MS)));
-    await Promise.race([done, waited]);
+    const waited = new Promise<boolean>((r) => (timer = setTimeout(r, REFRESH_WAIT_MS, false)));
+    const done = await Promise.race([entry.refreshing.then(() => true), waited]);
     clearTimeout(timer);
+    if (!done || !entry.changed || state.verified.get(digest) !== entry) break;
   }
   // Refreshed, or the database is slow or away: the latest answer we hold for this digest.
   const current = state.verified.get(digest);
@@ -233,8 +242,8 @@ export async function verifyKey(key: string): Promise<Verification> {
   const hit = state.verified.get(digest);
   if (hit) {
     if (now - hit.checkedAt < getEnv().KEY_CACHE_TTL_MS) return withExpiry(hit.result, now);
-    if (hit.refreshing || now < hit.retryAt) return withExpiry(hit.result, now);
-    return answerVerified(key, digest, hit, now);
+    if (!hit.changed && (hit.refreshing || now < hit.retryAt)) return withExpiry(hit.result, now);
+    return answerVerified(key, digest, hit);
   }
   const failed = state.failures.get(digest);
   if (failed && failed.until > now) return failed.result;
@@ -264,7 +273,7 @@ export function forgetKey(id: string): void {
   capped(state.forgottenAt, limits.verified);
   for (const d of state.digestsById.get(id) ?? []) {
     const entry = state.verified.get(d);
-    if (entry) [entry.checkedAt, entry.retryAt] = [-Infinity, 0];
+    if (entry) [entry.checkedAt, entry.retryAt, entry.changed] = [-Infinity, 0, true];
   }
 }
 
