@@ -18,7 +18,7 @@ import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { createKey } from "@/lib/keys/service";
 import { clearVerifierCache } from "@/lib/keys/verifier";
 import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
-import { usageRecordCounts } from "@/db/queries/usage-read";
+import { usageRecordCounts } from "@/db/queries/usage-counts";
 import { flushUsage, usageRecorderStats } from "@/lib/usage/recorder";
 
 const { values } = parseArgs({
@@ -72,7 +72,7 @@ const server = createServer((req, res) => {
 
 async function benchUsage() {
   await flushUsage();
-  return { ...(await usageRecordCounts(caller.ownerId, hot.id)), ...usageRecorderStats() };
+  return { ...(await usageRecordCounts({ ownerId: caller.ownerId, keyId: hot.id })), ...usageRecorderStats() };
 }
 server.keepAliveTimeout = 65_000;
 server.listen(0, "127.0.0.1", () => {

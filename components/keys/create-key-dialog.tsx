@@ -5,7 +5,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { FieldError, FieldHint, Input, Label, Select } from "@/components/ui/input";
 import { ApiRequestError, createKeyRequest, errorMessage, type CreatedKey } from "./keys-api";
-import { BLANK_POLICY, countPolicy, PolicyFields, policyFieldControl, policyFieldOf, readPolicy, type PolicyField } from "./policy-fields";
+import { PolicyFields } from "./policy-fields";
+import { BLANK_POLICY, countPolicy, policyFieldControl, policyFieldOf, readPolicy, type PolicyField } from "./policy-form";
 import type { ProviderOption } from "./policy-format";
 
 const NAME_MAX = 100;

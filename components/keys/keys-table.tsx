@@ -5,7 +5,7 @@ import type { KeyView } from "@/lib/keys/service";
 import { cn } from "@/components/ui/cn";
 import { formatCompact, formatInteger } from "@/components/usage/format";
 import { UsageSparkline } from "@/components/usage/usage-sparkline";
-import type { WeeklyUsage } from "@/lib/usage/dashboard";
+import type { WeeklyUsage } from "@/lib/usage/chart-series";
 import { EnvironmentBadge, KeyPrefix, StatusBadge } from "./key-badges";
 import { KeyRowActions } from "./key-row-actions";
 import { expiresSoon } from "./policy-format";

@@ -1,4 +1,4 @@
-import type { SeriesKey } from "@/lib/usage/dashboard";
+import type { SeriesKey } from "@/lib/usage/chart-series";
 
 // One colour per key in the stacked charts (by rank, so the biggest key is always the darkest),
 // grey for the "other keys" bucket. Shared by the charts and anything that names a key's colour.

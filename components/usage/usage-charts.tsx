@@ -13,7 +13,7 @@ import {
   YAxis,
   type TooltipContentProps,
 } from "recharts";
-import type { ChartPoint, SeriesKey } from "@/lib/usage/dashboard";
+import type { ChartPoint, SeriesKey } from "@/lib/usage/chart-series";
 import { formatCompact, formatInteger, formatPercent, formatUsd, formatUsdTick } from "./format";
 import { CHART_HEIGHT_CLASS } from "./chart-size";
 import { seriesColor, USAGE_COLORS } from "./colors";

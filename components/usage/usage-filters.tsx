@@ -1,5 +1,6 @@
 import { buttonClasses } from "@/components/ui/button";
-import { DASHBOARD_RANGES, dashboardHref, RANGE_LABELS, type OverviewData } from "@/lib/usage/dashboard";
+import type { OverviewData } from "@/lib/usage/dashboard";
+import { DASHBOARD_RANGES, dashboardHref, RANGE_LABELS } from "@/lib/usage/dashboard-url";
 import { KeySelect } from "./key-select";
 import { SegmentedLinks } from "./segmented-links";
 

@@ -1,28 +1,12 @@
-import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
-import { apiKeys, usageDaily, usageEvents, usageHourly } from "../schema";
+import { apiKeys, usageDaily, usageEvents } from "../schema";
+import { asNumber, HOUR_MS, usageSource, type UsageDimension, type UsageFilter, type UsageSource } from "./usage-source";
 
-// Reads for the usage API and the dashboard. Whole-day ranges are answered from the daily
-// rollups; ranges with a time of day (the last 24 hours) from the hourly rollups for their whole
-// hours and from the raw events only for the partial hours at either end. (All raw events, on a
-// day of 240,000 of them, held the embedded database, and with it the proxy's event loop, for
-// 0.6 s per dashboard view.)
+// Reads for the usage API and the dashboard: sums grouped by dimensions or by hour (their
+// tables chosen by ./usage-source.ts), and one key's own reads (recent requests, activity, spend).
 
-export const USAGE_DIMENSIONS = ["day", "key", "provider", "model", "environment"] as const;
-export type UsageDimension = (typeof USAGE_DIMENSIONS)[number];
-
-export type UsageRange =
-  | { kind: "days"; from: string; to: string } // inclusive UTC dates, YYYY-MM-DD
-  | { kind: "instants"; from: Date; to: Date }; // [from, to)
-
-export interface UsageFilter {
-  ownerId: string;
-  range: UsageRange;
-  keyId?: string;
-  provider?: string;
-  model?: string;
-  environment?: "live" | "test";
-}
+export { USAGE_DIMENSIONS, type UsageDimension, type UsageFilter, type UsageRange } from "./usage-source";
 
 export interface UsageSums {
   requests: number;
@@ -44,130 +28,60 @@ export interface UsageGroupRow extends UsageSums {
   environment?: "live" | "test";
 }
 
-const asNumber = (v: unknown) => Number(v ?? 0);
-
-/** The filters both tables share: they name their columns alike. */
-function common(t: typeof usageDaily | typeof usageHourly | typeof usageEvents, f: UsageFilter) {
-  return [
-    eq(t.ownerId, f.ownerId),
-    f.keyId ? eq(t.keyId, f.keyId) : undefined,
-    f.provider ? eq(t.provider, f.provider) : undefined,
-    f.model ? eq(t.model, f.model) : undefined,
-    f.environment ? eq(t.environment, f.environment) : undefined,
-  ];
+export interface UsageHourRow extends UsageSums {
+  /** The UTC hour the row covers, "YYYY-MM-DDTHH:00:00Z". */
+  hour: string;
+  keyId?: string;
+  keyName?: string | null;
 }
 
-const HOUR_MS = 3_600_000;
-
-/** Per-hour sums in [from, to): rollups for the whole hours, raw events for the partial ones. */
-function hourRows(f: UsageFilter, from: Date, to: Date): SQL {
-  const firstWhole = Math.ceil(from.getTime() / HOUR_MS) * HOUR_MS;
-  const lastWhole = Math.floor(to.getTime() / HOUR_MS) * HOUR_MS;
-  const parts: SQL[] = [];
-  const raw = (start: Date, end: Date) => {
-    const e = usageEvents;
-    parts.push(sql`select date_trunc('hour', ${e.ts}, 'UTC') as hour, ${e.keyId} as key_id, ${e.provider} as provider,
-        ${e.model} as model, ${e.environment} as environment, count(*) as requests,
-        count(*) filter (where ${e.status} >= 400) as errors, sum(${e.inputTokens}) as input_tokens,
-        sum(${e.outputTokens}) as output_tokens, sum(${e.cachedInputTokens}) as cached_input_tokens,
-        coalesce(sum(${e.costUsd}), 0) as cost_usd, count(*) filter (where ${e.costUsd} is null) as unpriced_requests
-      from ${e} where ${and(...common(e, f), gte(e.ts, start), lt(e.ts, end))} group by 1, 2, 3, 4, 5`);
-  };
-  if (firstWhole >= lastWhole) {
-    raw(from, to);
-  } else {
-    const h = usageHourly;
-    const [a, b] = [new Date(firstWhole), new Date(lastWhole)];
-    if (from < a) raw(from, a);
-    parts.push(sql`select ${h.hour} as hour, ${h.keyId} as key_id, ${h.provider} as provider, ${h.model} as model,
-        ${h.environment} as environment, ${h.requests} as requests, ${h.errors} as errors, ${h.inputTokens} as input_tokens,
-        ${h.outputTokens} as output_tokens, ${h.cachedInputTokens} as cached_input_tokens, ${h.costUsd} as cost_usd,
-        ${h.unpricedRequests} as unpriced_requests
-      from ${h} where ${and(...common(h, f), gte(h.hour, a), lt(h.hour, b))}`);
-    if (b < to) raw(b, to);
-  }
-  return sql`(${sql.join(parts, sql` union all `)}) as s`;
-}
-
-function source(f: UsageFilter) {
-  if (f.range.kind === "days") {
-    const t = usageDaily;
-    return {
-      from: t,
-      where: and(...common(t, f), gte(t.day, f.range.from), lte(t.day, f.range.to)),
-      dims: dims(sql`${t.day}::text`, t),
-      sums: sums(t),
-    };
-  }
-  const s = { keyId: sql.raw("s.key_id"), provider: sql.raw("s.provider"), model: sql.raw("s.model"), environment: sql.raw("s.environment") };
-  const col = (name: string) => sql.raw(`s.${name}`);
-  return {
-    from: hourRows(f, f.range.from, f.range.to),
-    where: undefined,
-    dims: dims(sql`((s.hour at time zone 'UTC')::date)::text`, s),
-    sums: sums({
-      requests: col("requests"),
-      errors: col("errors"),
-      inputTokens: col("input_tokens"),
-      outputTokens: col("output_tokens"),
-      cachedInputTokens: col("cached_input_tokens"),
-      costUsd: col("cost_usd"),
-      unpricedRequests: col("unpriced_requests"),
-    }),
-    hour: sql`to_char(s.hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24":00:00Z"')`,
-  };
-}
-
-type Columns<K extends string> = Record<K, SQLWrapper>;
-
-function dims(day: SQL, t: Columns<"keyId" | "provider" | "model" | "environment">): Record<UsageDimension, SQL> {
-  return { day, key: sql`${t.keyId}`, provider: sql`${t.provider}`, model: sql`${t.model}`, environment: sql`${t.environment}` };
-}
-
-type SumColumn = "requests" | "errors" | "inputTokens" | "outputTokens" | "cachedInputTokens" | "costUsd" | "unpricedRequests";
-
-function sums(t: Columns<SumColumn>) {
-  const total = (c: SumColumn) => sql`coalesce(sum(${t[c]}), 0)::float8`.mapWith(asNumber);
-  return {
-    requests: total("requests"),
-    errors: total("errors"),
-    inputTokens: total("inputTokens"),
-    outputTokens: total("outputTokens"),
-    cachedInputTokens: total("cachedInputTokens"),
-    costUsd: total("costUsd"),
-    unpricedRequests: total("unpricedRequests"),
-  };
-}
-
-/** Sums grouped by the given dimensions (none: one row of totals), ordered by them. */
-export async function usageGroups(f: UsageFilter, groupBy: UsageDimension[]): Promise<UsageGroupRow[]> {
+/** The source's sums grouped by the given columns (in their order), ordered by them. */
+async function groupedSums<R>({ source, by }: { source: UsageSource; by: Record<string, SQL> }): Promise<R[]> {
   const db = await getDb();
-  const s = source(f);
-  const fields: Record<string, SQL | SQL.Aliased> = { ...s.sums };
-  for (const d of groupBy) fields[dimensionField(d)] = s.dims[d];
-  const grouped = groupBy.map((d) => s.dims[d]);
-  const rows = (await db
-    .select(fields)
-    .from(s.from)
-    .where(s.where)
+  const grouped = Object.values(by);
+  const rows = await db
+    .select({ ...source.sums, ...by })
+    .from(source.from)
+    .where(source.where)
     .groupBy(...grouped)
-    .orderBy(...grouped)) as unknown as UsageGroupRow[];
-  if (groupBy.includes("key") && rows.length > 0) {
-    const names = await keyNames(f.ownerId, [...new Set(rows.map((r) => r.keyId!))]);
-    for (const r of rows) r.keyName = names.get(r.keyId!) ?? null;
-  }
+    .orderBy(...grouped);
+  return rows as unknown as R[];
+}
+
+/** Names each row's key (null when the owner has no such key), with one lookup for all of them. */
+async function withKeyNames<R extends { keyId?: string; keyName?: string | null }>({ ownerId, rows }: { ownerId: string; rows: R[] }): Promise<R[]> {
+  if (rows.length === 0) return rows;
+  const db = await getDb();
+  const ids = [...new Set(rows.map((r) => r.keyId!))];
+  const keys = await db
+    .select({ id: apiKeys.id, name: apiKeys.name })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.ownerId, ownerId), inArray(apiKeys.id, ids)));
+  const names = new Map(keys.map((k) => [k.id, k.name]));
+  for (const r of rows) r.keyName = names.get(r.keyId!) ?? null;
   return rows;
 }
 
 const dimensionField = (d: UsageDimension) => (d === "key" ? "keyId" : d);
 
-async function keyNames(ownerId: string, ids: string[]): Promise<Map<string, string>> {
-  const db = await getDb();
-  const rows = await db
-    .select({ id: apiKeys.id, name: apiKeys.name })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.ownerId, ownerId), inArray(apiKeys.id, ids)));
-  return new Map(rows.map((r) => [r.id, r.name]));
+/** Sums grouped by the given dimensions (none: one row of totals), ordered by them. */
+export async function usageGroups(f: UsageFilter, groupBy: UsageDimension[]): Promise<UsageGroupRow[]> {
+  const source = usageSource(f);
+  const by = Object.fromEntries(groupBy.map((d) => [dimensionField(d), source.dims[d]]));
+  const rows = await groupedSums<UsageGroupRow>({ source, by });
+  return groupBy.includes("key") ? withKeyNames({ ownerId: f.ownerId, rows }) : rows;
+}
+
+/**
+ * Sums per UTC hour (and per key when asked), for the dashboard's last-24-hours view, where
+ * a day is too coarse.
+ */
+export async function usageByHour({ filter, byKey = false }: { filter: UsageFilter; byKey?: boolean }): Promise<UsageHourRow[]> {
+  if (filter.range.kind !== "instants") throw new Error("usageByHour needs a range of instants, not whole days.");
+  const source = usageSource(filter);
+  const by = { hour: source.hour!, ...(byKey ? { keyId: source.dims.key } : {}) };
+  const rows = await groupedSums<UsageHourRow>({ source, by });
+  return byKey ? withKeyNames({ ownerId: filter.ownerId, rows }) : rows;
 }
 
 export interface RecentRequest {
@@ -219,7 +133,7 @@ export interface KeyActivity {
 
 /**
  * A key's last hour against the week before it, for the anomaly notice. The week comes from the
- * hourly rollups: counting a busy key's week of raw events took ~0.85 s.
+ * hourly rollups: counting a busy key's week of raw events took most of a second.
  */
 export async function keyActivity(ownerId: string, keyId: string, now: Date): Promise<KeyActivity> {
   const db = await getDb();
@@ -252,36 +166,6 @@ export async function keyActivity(ownerId: string, keyId: string, now: Date): Pr
   };
 }
 
-export interface UsageHourRow extends UsageSums {
-  /** The UTC hour the row covers, "YYYY-MM-DDTHH:00:00Z". */
-  hour: string;
-  keyId?: string;
-  keyName?: string | null;
-}
-
-/**
- * Sums per UTC hour (and per key when asked), for the dashboard's last-24-hours view, where
- * a day is too coarse.
- */
-export async function usageByHour({ filter, byKey = false }: { filter: UsageFilter; byKey?: boolean }): Promise<UsageHourRow[]> {
-  if (filter.range.kind !== "instants") throw new Error("usageByHour needs a range of instants, not whole days.");
-  const db = await getDb();
-  const s = source(filter);
-  const hour = s.hour!;
-  const fields: Record<string, SQL | SQL.Aliased> = { ...s.sums, hour };
-  const grouped = [hour];
-  if (byKey) {
-    fields.keyId = s.dims.key;
-    grouped.push(s.dims.key);
-  }
-  const rows = (await db.select(fields).from(s.from).groupBy(...grouped).orderBy(...grouped)) as unknown as UsageHourRow[];
-  if (byKey && rows.length > 0) {
-    const names = await keyNames(filter.ownerId, [...new Set(rows.map((r) => r.keyId!))]);
-    for (const r of rows) r.keyName = names.get(r.keyId!) ?? null;
-  }
-  return rows;
-}
-
 /** A key's spend in one UTC month (`YYYY-MM`), from the rollups. */
 export async function keySpendInMonth(keyId: string, month: string): Promise<number> {
   const db = await getDb();
@@ -297,21 +181,4 @@ export async function keySpendInMonth(keyId: string, month: string): Promise<num
       ),
     );
   return row?.spent ?? 0;
-}
-
-/** A key's requests as each store counts them: raw events, hourly and daily rollups (the bench checks they agree). */
-export async function usageRecordCounts(ownerId: string, keyId: string): Promise<{ events: number; hourly: number; daily: number }> {
-  const db = await getDb();
-  const count = async (t: typeof usageEvents | typeof usageHourly | typeof usageDaily, n: SQL) => {
-    const [row] = await db
-      .select({ n: sql`coalesce(${n}, 0)::float8`.mapWith(asNumber) })
-      .from(t)
-      .where(and(eq(t.ownerId, ownerId), eq(t.keyId, keyId)));
-    return row.n;
-  };
-  return {
-    events: await count(usageEvents, sql`count(*)`),
-    hourly: await count(usageHourly, sql`sum(${usageHourly.requests})`),
-    daily: await count(usageDaily, sql`sum(${usageDaily.requests})`),
-  };
 }

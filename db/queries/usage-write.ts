@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
 import { getEnv } from "@/lib/env";
-import { formatUsdUnits, usdUnits } from "@/lib/usage/money";
+import { formatUsdUnits, usdUnits } from "../money";
 import { getDb } from "../client";
 import type { UsageEventRow } from "../schema";
 
@@ -20,7 +20,7 @@ const EVENT_COLUMNS = COLUMNS.split(",").map((column) => column.trim().split(" "
 // A batch's rollups, summed here rather than in SQL: on the embedded database, finding and grouping
 // the rows the COPY had just added cost ~5 ms of the event loop a 1,000-event batch; the fold of a
 // batch's few groups (one per owner, hour, key, provider and model) costs ~1 ms. Costs are summed
-// exactly, in the events' own numeric(20,10) units (lib/usage/money.ts): a rollup is the sum of its
+// exactly, in the events' own numeric(20,10) units (db/money.ts): a rollup is the sum of its
 // stored events to the last digit. The hourly groups go in as they are, and summed by day into the
 // daily rollups.
 const DELTA_COLUMNS = `owner_id text, hour timestamptz, day date, key_id text, environment text, provider text, model text,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { bucketsOf, parseDashboardParams, rangeFor } from "@/lib/usage/dashboard";
+import { bucketsOf } from "@/lib/usage/chart-series";
+import { parseDashboardParams, rangeFor } from "@/lib/usage/dashboard-url";
 import { eachDay, MAX_DAY, MIN_DAY, parseRange } from "@/lib/usage/query";
 
 // Attacks on the usage date ranges, replayed without a database: each one used to hang the

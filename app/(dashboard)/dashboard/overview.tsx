@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
-import { dashboardHref, type DashboardParams } from "@/lib/usage/dashboard";
+import { dashboardHref, type DashboardParams } from "@/lib/usage/dashboard-url";
 
 // Building blocks of the overview page, shared with its loading skeleton so both have the same size.
 

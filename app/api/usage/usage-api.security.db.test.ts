@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertUsageBatch } from "@/db/queries/usage-write";
 import { createKey } from "@/lib/keys/service";
-import { loadOverview, parseDashboardParams } from "@/lib/usage/dashboard";
+import { loadOverview } from "@/lib/usage/dashboard";
+import { parseDashboardParams } from "@/lib/usage/dashboard-url";
 import { call } from "@/testing/api";
 import { enableTestClerk, type TestClerk } from "@/testing/clerk";
 import { testCaller, uniqueOwner, useDatabase } from "@/testing/db";
