@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import nextEnv from "@next/env";
@@ -9,7 +8,7 @@ import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { assertSafeBind } from "@/lib/auth/local-guard";
 import { getEnv, type Env } from "@/lib/env";
-import { serveGateway } from "@/lib/gateway/node";
+import { createNodeServer } from "@/lib/gateway/node-server";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { flushUsage } from "@/lib/usage/recorder";
 import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
@@ -62,14 +61,15 @@ async function main(): Promise<void> {
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
-  const server = http.createServer((req, res) => {
-    if (serveGateway(env, req, res)) return;
-    // The audit log records the client's address: a proxy in front reports it in
-    // X-Forwarded-For; without one, it is the socket's peer.
-    req.headers["x-forwarded-for"] ??= req.socket.remoteAddress;
-    void handleNext(req, res);
+  // Timeouts, connection cap, request-target checks and /v1/* are the node server's; the rest is
+  // Next's, with the client's address stamped on by the server (lib/auth/client-ip.ts).
+  const server = createNodeServer(env, (req, res) => {
+    handleNext(req, res).catch((err: Error) => {
+      console.error("[neuronedge] Next failed to answer:", err.message);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
   });
-  server.keepAliveTimeout = 65_000; // longer than common load balancers' idle timeout
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,11 +1,10 @@
 // The gateway under test, in its own process: the `npm start` /v1 door exactly as server.ts
-// serves it (loopback Host guard, then handleNodeRequest), without Next, on embedded PGlite in
-// DATA_DIR, with usage recording on (it always is).
+// serves it (createNodeServer: its bounds, the loopback Host guard, handleNodeRequest), without
+// Next, on embedded PGlite in DATA_DIR, with usage recording on (it always is).
 //   DATA_DIR=… PROVIDER_OPENAI_BASE_URL=… tsx bench/gateway-server.ts [--cold-keys 20]   (the bench runs it bundled, as npm start runs server.ts)
 // Prints one line, "READY {json}": origin, pid, a live key with generous limits, and --cold-keys
 // keys that no process has verified yet (made at BCRYPT_COST, 10 by default as in production).
 //   tsx bench/gateway-server.ts --migrate-only   migrates DATA_DIR, prints "MIGRATED {rssMb}" and exits
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { closeDb } from "@/db/client";
@@ -13,13 +12,13 @@ import { migrateDatabase } from "@/db/migrate";
 import type { Caller } from "@/lib/auth/caller";
 import { PERMISSIONS } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
-import { serveGateway } from "@/lib/gateway/node";
+import { createNodeServer } from "@/lib/gateway/node-server";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { createKey } from "@/lib/keys/service";
 import { clearVerifierCache } from "@/lib/keys/verifier";
 import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
-import { usageRecordCounts } from "@/db/queries/usage-counts";
 import { flushUsage, usageRecorderStats } from "@/lib/usage/recorder";
+import { usageRecordCounts } from "@/db/queries/usage-counts";
 
 const { values } = parseArgs({
   options: { "cold-keys": { type: "string", default: "20" }, "migrate-only": { type: "boolean", default: false } },
@@ -47,9 +46,9 @@ for (let i = 0; i < Number(values["cold-keys"]); i++) {
 clearVerifierCache();
 
 const env = getEnv();
-const server = createServer((req, res) => {
-  // Exactly server.ts's front door: the local-mode Host guard, then the gateway core for /v1/*.
-  if (serveGateway(env, req, res)) return;
+// Exactly server.ts's server (its bounds, the local-mode Host guard, the gateway core for /v1/*),
+// with the bench's own endpoints where Next would be.
+const server = createNodeServer(env, (req, res) => {
   if (req.url === "/bench/memory") {
     // For the memory figure: how much of the RSS is the embedded database's WebAssembly heap.
     const m = process.memoryUsage();
@@ -74,7 +73,6 @@ async function benchUsage() {
   await flushUsage();
   return { ...(await usageRecordCounts({ ownerId: caller.ownerId, keyId: hot.id })), ...usageRecorderStats() };
 }
-server.keepAliveTimeout = 65_000;
 server.listen(0, "127.0.0.1", () => {
   const { port } = server.address() as AddressInfo;
   console.log(`READY ${JSON.stringify({ origin: `http://127.0.0.1:${port}`, pid: process.pid, key: hot.key, coldKeys: cold })}`);

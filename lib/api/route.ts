@@ -1,4 +1,5 @@
-import { assertSameOrigin, authenticate, clientIp, requirePermission, type Caller } from "@/lib/auth/caller";
+import { assertSameOrigin, authenticate, requirePermission, type Caller } from "@/lib/auth/caller";
+import { requestClientAddress } from "@/lib/auth/client-ip";
 import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Permission } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
@@ -25,7 +26,7 @@ export function apiRoute<P = Record<string, never>>(
     try {
       policyRuntime(); // key changes made here must reach the other instances
       assertLocalHost(getEnv(), req.headers.get("host"));
-      const caller = { ...(await authenticate(req)), ip: clientIp(req) };
+      const caller = { ...(await authenticate(req)), ip: requestClientAddress(req) };
       assertSameOrigin(req, caller);
       if (options.permission) requirePermission(caller, options.permission);
       const params = (ctx ? await ctx.params : {}) as P;

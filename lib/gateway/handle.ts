@@ -1,11 +1,10 @@
-import { Readable } from "node:stream";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { looksLikeGatewayKey } from "@/lib/keys/format";
 import { verifyKey, type VerifiedKey } from "@/lib/keys/verifier";
 import { providerErrorJson } from "./errors";
-import { inspectRequest } from "./request-info";
-import { injectStreamUsage, injectStreamUsageRaw, usageChunkFilter } from "./stream-usage";
+import { inspectRequest, readBody } from "./request-info";
+import { injectStreamUsage, injectStreamUsageRaw, serializeBody, usageChunkFilter } from "./stream-usage";
 import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } from "./providers";
 import { simulate } from "./simulator";
 import type { GatewayRequest, GatewayResponse, HeaderSource } from "./types";
@@ -35,11 +34,29 @@ const DROP_REQUEST = new Set([
   "upgrade",
   "content-length",
   "cookie",
+  // node:http answers 100-continue itself; undici refuses to send the header.
+  "expect",
+  // What proxies on the way (Next's pipeline among them) say about the client: both doors send the same.
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-forwarded-proto",
+  "forwarded",
+  "x-real-ip",
   // Identity bodies: usage is read from them, and loopback/LAN bandwidth is cheap.
   "accept-encoding",
 ]);
 
 const DROP_RESPONSE = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authenticate", "set-cookie", "trailer"]);
+
+/** The headers a Connection header names are hop-by-hop too (RFC 9110 §7.6.1); null when it names none. */
+function connectionNamed(value: string | string[] | null | undefined): Set<string> | null {
+  if (Array.isArray(value)) value = value.join(",");
+  if (!value) return null;
+  const lower = value.toLowerCase();
+  if (lower === "keep-alive" || lower === "close") return null;
+  return new Set(lower.split(",").map((name) => name.trim()));
+}
 
 const keyRefusals = {
   malformed: "Invalid NeuronEdge API key. Gateway keys look like ne_live_… or ne_test_….",
@@ -75,57 +92,12 @@ async function authenticateKey(headers: HeaderSource): Promise<VerifiedKey> {
   return result.key;
 }
 
-async function readBody(body: AsyncIterable<Uint8Array> | null, declared: string | null | undefined): Promise<Buffer | null> {
-  if (!body) return null;
-  const limit = getEnv().MAX_REQUEST_BODY_BYTES;
-  const tooLarge = () =>
-    new AppError("payload_too_large", `Request body exceeds the gateway's limit of ${limit} bytes.`);
-  if (declared && Number(declared) > limit) throw tooLarge();
-  if (body instanceof Readable) return collect(body, limit, tooLarge);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > limit) throw tooLarge();
-    chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-}
-
-/**
- * readBody for the Node door's IncomingMessage: plain events cost less than `for await`, whose
- * async iterator and end-of-stream bookkeeping showed in the profile, for the same result:
- * the whole body, or an error (over the limit, client gone) after which the stream is destroyed.
- */
-function collect(stream: Readable, limit: number, tooLarge: () => AppError): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (err: Error | null, answerFirst = false) => {
-      stream.off("data", onData).off("end", onEnd).off("error", done).off("close", onClose);
-      if (!err) return resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-      // Over the limit the client still gets its 413: reading stops, and the door closes the
-      // connection once the answer is out. Destroying the stream here would cut the socket first.
-      if (answerFirst) stream.pause();
-      else stream.destroy();
-      reject(err);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > limit) done(tooLarge(), true);
-      else chunks.push(chunk);
-    };
-    const onEnd = () => done(null);
-    const onClose = () => done(new AppError("bad_request", "The client closed the request before sending its body."));
-    stream.on("data", onData).on("end", onEnd).on("error", done).on("close", onClose);
-  });
-}
-
 function upstreamHeaders(req: GatewayRequest, provider: ProviderAdapter, providerKey: string): Record<string, string> {
   const out: Record<string, string> = {};
+  const named = connectionNamed(req.headers.get("connection"));
   req.headers.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (!DROP_REQUEST.has(lower)) out[lower] = value;
+    if (!DROP_REQUEST.has(lower) && !named?.has(lower)) out[lower] = value;
   });
   const defaults = provider.defaultHeaders;
   if (defaults) for (const name in defaults) out[name] ??= defaults[name];
@@ -135,8 +107,9 @@ function upstreamHeaders(req: GatewayRequest, provider: ProviderAdapter, provide
 
 function clientHeaders(upstream: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
+  const named = connectionNamed(upstream.connection);
   for (const [name, value] of Object.entries(upstream)) {
-    if (value !== undefined && !DROP_RESPONSE.has(name)) out[name] = value;
+    if (value !== undefined && !DROP_RESPONSE.has(name) && !named?.has(name)) out[name] = value;
   }
   const type = out["content-type"];
   if (typeof type === "string" && type.startsWith("text/event-stream")) {
@@ -223,7 +196,7 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
     if (provider.streamUsageOption === true && path.endsWith("/chat/completions") && body) {
       if (info.json !== null) {
         injected = injectStreamUsage(info.json);
-        if (injected) body = Buffer.from(JSON.stringify(info.json));
+        if (injected) body = serializeBody(info.json);
       } else if (info.stream) {
         // Too large to parse whole (a long conversation): inject without parsing.
         const withUsage = injectStreamUsageRaw(body);
@@ -247,7 +220,10 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
     }
     // The client gets the stream it asked for: without the usage it did not ask for.
     const filter = injected && !whole ? usageChunkFilter() : null;
-    const metered = meterResponse({ status: upstream.statusCode, headers: clientHeaders(upstream.headers), body: upstream.body }, call, filter);
+    const headers = clientHeaders(upstream.headers);
+    // Filtered, the client gets fewer bytes than the provider declared: it would wait for the rest.
+    if (filter) delete headers["content-length"];
+    const metered = meterResponse({ status: upstream.statusCode, headers, body: upstream.body }, call, filter);
     return withHeaders(metered, admission.headers);
   } catch (err) {
     const res = providerErrorJson(format, err);

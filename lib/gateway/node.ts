@@ -92,8 +92,8 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
 }
 
 /**
- * server.ts's front door, shared with the benchmark so it measures exactly this: the local-mode
- * Host guard, then the gateway core for /v1/*. False when the request is someone else's (Next's).
+ * The /v1 front door of the `npm start` server (node-server.ts, which the benchmark runs too): the
+ * local-mode Host guard, then the gateway core for /v1/*. False when the request is someone else's (Next's).
  */
 export function serveGateway(env: Env, req: IncomingMessage, res: ServerResponse): boolean {
   try {

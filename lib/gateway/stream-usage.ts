@@ -2,6 +2,7 @@
 // When the client did not ask, the gateway asks on its behalf, reads the usage-only
 // chunk, and removes that chunk (and the `"usage":null` the option adds to every other
 // chunk) so the client sees exactly the stream it requested.
+import { AppError } from "@/lib/errors";
 import { asBuffer, USAGE_OBJECT_OPENAI, usageObjectsIn } from "./meter";
 
 type Obj = Record<string, unknown>;
@@ -14,6 +15,19 @@ export function injectStreamUsage(body: Obj): boolean {
   return true;
 }
 
+/**
+ * A parsed body back to bytes. JSON.parse takes any depth but JSON.stringify recurses: a body
+ * nested thousands deep is the client's error, not the gateway's crash.
+ */
+export function serializeBody(body: Obj): Buffer {
+  try {
+    return Buffer.from(JSON.stringify(body));
+  } catch (err) {
+    if (err instanceof RangeError) throw new AppError("bad_request", "The request body is nested too deeply.");
+    throw err;
+  }
+}
+
 const STREAM_OPTIONS = Buffer.from('"stream_options"');
 const INJECTION = Buffer.from('"stream_options":{"include_usage":true},');
 
@@ -24,12 +38,13 @@ const INJECTION = Buffer.from('"stream_options":{"include_usage":true},');
  */
 export function injectStreamUsageRaw(body: Buffer): Buffer | null {
   if (body.includes(STREAM_OPTIONS)) {
+    let json: Obj;
     try {
-      const json = JSON.parse(body.toString("utf8")) as Obj;
-      return injectStreamUsage(json) ? Buffer.from(JSON.stringify(json)) : null;
+      json = JSON.parse(body.toString("utf8")) as Obj;
     } catch {
-      return null;
+      return null; // not JSON: the provider will say so
     }
+    return json && typeof json === "object" && injectStreamUsage(json) ? serializeBody(json) : null;
   }
   let i = 0;
   while (i < body.length && (body[i] === 0x20 || body[i] === 0x0a || body[i] === 0x0d || body[i] === 0x09)) i++;
