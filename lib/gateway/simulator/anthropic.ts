@@ -1,6 +1,7 @@
 // Anthropic wire format: messages (JSON and SSE), count_tokens, models.
 import { collectText, complete, countAll, splitDeltas } from "./text";
-import { errorResult, isObject, json, notFound, randomId, readMaxTokens, sse } from "./respond";
+import { ANTHROPIC, MAX_MODEL_CHARS, readCapped } from "./limits";
+import { errorResult, isObject, json, notFound, randomId, sse } from "./respond";
 import type { SimRequest, SimResult } from "./respond";
 import type { SseFrame } from "./sse";
 
@@ -24,6 +25,8 @@ export function simulateAnthropic(req: SimRequest): SimResult {
   const body = req.body;
   if (!isObject(body)) return invalid("There was an error parsing the body of your request as JSON.");
   if (typeof body.model !== "string" || !body.model) return invalid("model: Field required");
+  // The model is echoed in the answer: no real model has a longer name.
+  if (body.model.length > MAX_MODEL_CHARS) return invalid(`model: String should have at most ${MAX_MODEL_CHARS} characters`);
   if (!Array.isArray(body.messages) || body.messages.length === 0) return invalid("messages: Field required");
 
   const inputTokens = countAll([
@@ -33,8 +36,13 @@ export function simulateAnthropic(req: SimRequest): SimResult {
   if (path === "/messages/count_tokens") return json("anthropic", { input_tokens: inputTokens });
 
   if (body.max_tokens === undefined) return invalid("max_tokens: Field required");
-  const maxTokens = readMaxTokens(body.max_tokens);
+  const maxTokens = readCapped(body.max_tokens, ANTHROPIC.maxOutputTokens);
   if (maxTokens === "invalid") return invalid("max_tokens: Input should be greater than or equal to 1");
+  if (maxTokens === "too_large") {
+    return invalid(
+      `max_tokens: ${String(body.max_tokens)} > ${ANTHROPIC.maxOutputTokens}, which is the maximum allowed number of output tokens for ${body.model}`,
+    );
+  }
   return messages(body, req, inputTokens, maxTokens);
 }
 
@@ -44,7 +52,7 @@ function modelObject(id: string) {
 
 function messages(body: Body, req: SimRequest, inputTokens: number, maxTokens: number | undefined): SimResult {
   const list = body.messages as unknown[];
-  const lastUser = [...list].reverse().find((m) => isObject(m) && m.role === "user") ?? list.at(-1);
+  const lastUser = list.findLast((m) => isObject(m) && m.role === "user") ?? list.at(-1);
   const answer = complete(collectText(isObject(lastUser) ? lastUser.content : lastUser).join(" "), maxTokens);
   const stopReason = answer.finish === "length" ? "max_tokens" : "end_turn";
   const id = `msg_01${randomId(22)}`;

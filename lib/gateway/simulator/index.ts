@@ -3,6 +3,7 @@
 import { simulateAnthropic } from "./anthropic";
 import { simulateGemini } from "./gemini";
 import { simulateOpenAI } from "./openai";
+import { MAX_BODY_DEPTH, MAX_CHUNKS, nestedDeeperThan } from "./limits";
 import { errorResult } from "./respond";
 import type { SimRequest, SimResult, SimulatorFormat } from "./respond";
 import { sseStream } from "./sse";
@@ -28,7 +29,7 @@ export interface SimulateInput {
   signal?: AbortSignal;
   /** Delay between streamed content deltas (default 0). */
   chunkDelayMs?: number;
-  /** Number of streamed content deltas (default 8; fewer when the text has fewer tokens). */
+  /** Number of streamed content deltas (default 8; fewer when the text has fewer tokens; at most MAX_CHUNKS). */
   chunks?: number;
 }
 
@@ -44,13 +45,18 @@ const HANDLERS: Record<SimulatorFormat, (req: SimRequest) => SimResult> = {
 export function simulateResult(input: Omit<SimulateInput, "signal" | "chunkDelayMs">): SimResult {
   const handler = HANDLERS[input.format];
   if (!handler) throw new TypeError(`Unknown simulator format: ${String(input.format)}`);
+  // Every walk over the body recurses at most this deep: deeper is the client's error, as a 400.
+  if (nestedDeeperThan(input.body, MAX_BODY_DEPTH)) {
+    return errorResult(input.format, 400, `The request body is nested too deeply (more than ${MAX_BODY_DEPTH} levels).`);
+  }
+  const chunks = Math.floor(input.chunks ?? DEFAULT_CHUNKS) || 1;
   try {
     return handler({
       method: input.method.toUpperCase(),
       path: input.path.split("?")[0].replace(/\/+$/, "") || "/",
       search: input.search,
       body: input.body,
-      chunks: input.chunks ?? DEFAULT_CHUNKS,
+      chunks: Math.max(1, Math.min(chunks, MAX_CHUNKS)),
     });
   } catch {
     // A malformed but parseable body must never crash the gateway: answer like a provider would.

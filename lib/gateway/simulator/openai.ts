@@ -1,7 +1,12 @@
-// OpenAI wire format: chat completions, responses, embeddings, models.
+// OpenAI wire format: chat completions, models, and the routes to responses and embeddings.
 import { decodeComponent } from "@/lib/uri";
-import { collectText, complete, countAll, countTokens, embed, float32Base64, splitDeltas } from "./text";
-import { errorResult, isObject, json, notFound, randomId, readMaxTokens, sse, unixSeconds } from "./respond";
+import { deltasPerChoice, MAX_MODEL_CHARS } from "./limits";
+import { embeddings } from "./openai-embeddings";
+import { isResult, missing, readChoices, readOutputTokens, stringTooLong } from "./openai-common";
+import type { Body } from "./openai-common";
+import { responses } from "./openai-responses";
+import { collectText, complete, countAll, splitDeltas } from "./text";
+import { errorResult, isObject, json, notFound, randomId, sse, unixSeconds } from "./respond";
 import type { SimRequest, SimResult } from "./respond";
 import type { SseFrame } from "./sse";
 
@@ -16,14 +21,7 @@ const MODELS = [
   "text-embedding-3-small",
   "text-embedding-3-large",
 ];
-const FINGERPRINT = "fp_neuronedge_sim";
-
-type Body = Record<string, unknown>;
-
-const missing = (param: string) =>
-  errorResult("openai", 400, `Missing required parameter: '${param}'.`, { param, code: "missing_required_parameter" });
-const invalid = (param: string, message: string) =>
-  errorResult("openai", 400, message, { param, code: "invalid_value" });
+export const FINGERPRINT = "fp_neuronedge_sim";
 
 export function simulateOpenAI(req: SimRequest): SimResult {
   const path = req.path.replace(/^\/v1(?=\/)/, "");
@@ -34,12 +32,17 @@ export function simulateOpenAI(req: SimRequest): SimResult {
     const id = decodeComponent(model[1]) ?? model[1];
     return MODELS.includes(id)
       ? json("openai", modelObject(id))
-      : errorResult("openai", 404, `The model '${id}' does not exist`, { param: "model", code: "model_not_found" });
+      : errorResult("openai", 404, `The model '${id.slice(0, MAX_MODEL_CHARS)}' does not exist`, {
+          param: "model",
+          code: "model_not_found",
+        });
   }
   const handler = Object.hasOwn(POST_ROUTES, path) ? POST_ROUTES[path] : undefined;
   if (req.method !== "POST" || !handler) return notFound("openai", req.method, req.path);
   if (!isObject(req.body)) return errorResult("openai", 400, "We could not parse the JSON body of your request.");
   if (typeof req.body.model !== "string" || !req.body.model) return missing("model");
+  // The model is echoed in every chunk: no real model has a longer name.
+  if (req.body.model.length > MAX_MODEL_CHARS) return stringTooLong("model", MAX_MODEL_CHARS, req.body.model.length);
   return handler(req.body, req);
 }
 
@@ -71,27 +74,30 @@ function usageOf(prompt: number, completion: number) {
 function chat(body: Body, req: SimRequest): SimResult {
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) return missing("messages");
-  const maxTokens = readMaxTokens(body.max_completion_tokens ?? body.max_tokens);
-  if (maxTokens === "invalid") return invalid("max_tokens", "max_tokens must be a positive integer.");
+  const maxParam = body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? "max_completion_tokens" : "max_tokens";
+  const maxTokens = readOutputTokens(body, maxParam);
+  if (isResult(maxTokens)) return maxTokens;
+  const n = readChoices(body);
+  if (isResult(n)) return n;
 
   const promptTokens = countAll(collectText(messages.map((m) => (isObject(m) ? m.content : undefined))));
-  const lastUser = [...messages].reverse().find((m) => isObject(m) && m.role === "user") ?? messages.at(-1);
+  const lastUser = messages.findLast((m) => isObject(m) && m.role === "user") ?? messages.at(-1);
+  // Every choice gets the same deterministic answer; usage counts each of them.
   const answer = complete(collectText(isObject(lastUser) ? lastUser.content : lastUser).join(" "), maxTokens);
   const base = { id: `chatcmpl-${randomId(29)}`, created: unixSeconds(), model: body.model as string };
-  const usage = usageOf(promptTokens, answer.tokens);
+  const usage = usageOf(promptTokens, answer.tokens * n);
+  const indexes = Array.from({ length: n }, (_, index) => index);
 
   if (body.stream !== true) {
     return json("openai", {
       ...base,
       object: "chat.completion",
-      choices: [
-        {
-          index: 0,
-          message: { role: "assistant", content: answer.text, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: answer.finish,
-        },
-      ],
+      choices: indexes.map((index) => ({
+        index,
+        message: { role: "assistant", content: answer.text, refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: answer.finish,
+      })),
       usage,
       service_tier: "default",
       system_fingerprint: FINGERPRINT,
@@ -109,131 +115,15 @@ function chat(body: Body, req: SimRequest): SimResult {
     ...(includeUsage ? { usage: null } : {}),
     ...extra,
   });
-  const choice = (delta: Body, finish: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
+  // One choice per chunk, as the real API streams several choices; a round of them is paced once.
+  const each = (delta: Body, finish: string | null = null, paced = false): SseFrame[] =>
+    indexes.map((index) => ({ data: chunk([{ index, delta, logprobs: null, finish_reason: finish }]), paced: paced && index === 0 }));
   const frames: SseFrame[] = [
-    { data: chunk([choice({ role: "assistant", content: "", refusal: null })]) },
-    ...splitDeltas(answer.text, req.chunks).map((content) => ({ data: chunk([choice({ content })]), paced: true })),
-    { data: chunk([choice({}, answer.finish)]) },
+    ...each({ role: "assistant", content: "", refusal: null }),
+    ...splitDeltas(answer.text, deltasPerChoice(req.chunks, n)).flatMap((content) => each({ content }, null, true)),
+    ...each({}, answer.finish),
   ];
   if (includeUsage) frames.push({ data: chunk([], { usage }) });
   frames.push({ data: "[DONE]" });
   return sse("openai", frames);
-}
-
-function responses(body: Body, req: SimRequest): SimResult {
-  const input = body.input;
-  if (typeof input !== "string" && !Array.isArray(input)) return missing("input");
-  const maxTokens = readMaxTokens(body.max_output_tokens);
-  if (maxTokens === "invalid") return invalid("max_output_tokens", "max_output_tokens must be a positive integer.");
-
-  const items = typeof input === "string" ? [{ role: "user", content: input }] : input;
-  const instructions = typeof body.instructions === "string" ? body.instructions : null;
-  const promptTokens =
-    countAll(collectText(items.map((m) => (isObject(m) ? (m.content ?? m.text) : m)))) +
-    (instructions ? countTokens(instructions) : 0);
-  const lastUser = [...items].reverse().find((m) => isObject(m) && m.role === "user") ?? items.at(-1);
-  const answer = complete(collectText(isObject(lastUser) ? lastUser.content : lastUser).join(" "), maxTokens);
-
-  const createdAt = unixSeconds();
-  const responseId = randomId(48);
-  const itemId = `msg_${randomId(48)}`;
-  const part = (text: string) => ({ type: "output_text", text, annotations: [], logprobs: [] });
-  const message = (status: string, content: unknown[]) => ({ id: itemId, type: "message", status, role: "assistant", content });
-  const incomplete = answer.finish === "length";
-  const response = (status: string, output: unknown[], usage: unknown) => ({
-    id: `resp_${responseId}`,
-    object: "response",
-    created_at: createdAt,
-    status,
-    background: false,
-    error: null,
-    incomplete_details: status === "incomplete" ? { reason: "max_output_tokens" } : null,
-    instructions,
-    max_output_tokens: maxTokens ?? null,
-    model: body.model,
-    output,
-    parallel_tool_calls: true,
-    previous_response_id: null,
-    reasoning: { effort: null, summary: null },
-    service_tier: "default",
-    store: body.store !== false,
-    temperature: typeof body.temperature === "number" ? body.temperature : 1,
-    text: { format: { type: "text" } },
-    tool_choice: "auto",
-    tools: [],
-    top_p: typeof body.top_p === "number" ? body.top_p : 1,
-    truncation: "disabled",
-    usage,
-    user: null,
-    metadata: isObject(body.metadata) ? body.metadata : {},
-  });
-  const finalStatus = incomplete ? "incomplete" : "completed";
-  const usage = {
-    input_tokens: promptTokens,
-    input_tokens_details: { cached_tokens: 0 },
-    output_tokens: answer.tokens,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: promptTokens + answer.tokens,
-  };
-  const finalMessage = message(incomplete ? "incomplete" : "completed", [part(answer.text)]);
-  const done = response(finalStatus, [finalMessage], usage);
-
-  if (body.stream !== true) return json("openai", { ...done, output_text: answer.text });
-
-  const at = { item_id: itemId, output_index: 0, content_index: 0 };
-  const events: Array<[string, Body, boolean?]> = [
-    ["response.created", { response: response("in_progress", [], null) }],
-    ["response.in_progress", { response: response("in_progress", [], null) }],
-    ["response.output_item.added", { output_index: 0, item: message("in_progress", []) }],
-    ["response.content_part.added", { ...at, part: part("") }],
-    ...splitDeltas(answer.text, req.chunks).map(
-      (delta): [string, Body, boolean] => ["response.output_text.delta", { ...at, delta, logprobs: [] }, true],
-    ),
-    ["response.output_text.done", { ...at, text: answer.text, logprobs: [] }],
-    ["response.content_part.done", { ...at, part: part(answer.text) }],
-    ["response.output_item.done", { output_index: 0, item: finalMessage }],
-    [`response.${finalStatus}`, { response: done }],
-  ];
-  const frames = events.map(([type, fields, paced], sequence_number) => ({
-    event: type,
-    data: { type, sequence_number, ...fields },
-    paced,
-  }));
-  return sse("openai", frames);
-}
-
-function embeddings(body: Body): SimResult {
-  const input = body.input;
-  const inputs: unknown[] = Array.isArray(input) && input.length > 0 && typeof input[0] !== "number" ? input : [input];
-  const valid = inputs.every(
-    (x) => typeof x === "string" || (Array.isArray(x) && x.length > 0 && x.every((n) => Number.isInteger(n))),
-  );
-  if (input === undefined) return missing("input");
-  if (!valid || inputs.length === 0) return invalid("input", "'input' must be a string, an array of strings, or token arrays.");
-  const format = body.encoding_format ?? "float";
-  if (format !== "float" && format !== "base64") {
-    return invalid("encoding_format", "'encoding_format' must be 'float' or 'base64'.");
-  }
-  // Like the real models, `dimensions` may shorten the vector but never lengthen it.
-  const full = String(body.model).includes("large") ? 3072 : 1536;
-  const dims = readMaxTokens(body.dimensions);
-  if (dims === "invalid" || (dims ?? 0) > full) {
-    return invalid("dimensions", `'dimensions' must be an integer between 1 and ${full}.`);
-  }
-  const dimensions = dims ?? full;
-
-  let promptTokens = 0;
-  const data = inputs.map((x, index) => {
-    // Token arrays are already tokens: count their length, embed their digits.
-    const text = typeof x === "string" ? x : (x as number[]).join(" ");
-    promptTokens += typeof x === "string" ? countTokens(x) : (x as number[]).length;
-    const vector = embed(text, dimensions);
-    return { object: "embedding", index, embedding: format === "base64" ? float32Base64(vector) : vector };
-  });
-  return json("openai", {
-    object: "list",
-    data,
-    model: body.model,
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
-  });
 }

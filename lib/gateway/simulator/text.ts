@@ -4,9 +4,12 @@
 
 // A token is one CJK character, one run of other letters/digits/marks, or one other symbol.
 const CJK = String.raw`\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}`;
-const TOKEN_RE = new RegExp(String.raw`[${CJK}]|[[\p{L}\p{N}\p{M}_]--[${CJK}]]+|[^\s]`, "gv");
 // Real tokenizers split long words: a run costs one token per started 6 code points.
 const RUN_LENGTH = 6;
+// A run is matched in slices of whole tokens: an unbounded `+` overflows the regexp stack on a
+// word of megabytes, and slices of a multiple of RUN_LENGTH cost exactly what the whole run does.
+const RUN_SLICE = RUN_LENGTH * 100;
+const TOKEN_RE = new RegExp(String.raw`[${CJK}]|[[\p{L}\p{N}\p{M}_]--[${CJK}]]{1,${RUN_SLICE}}|[^\s]`, "gv");
 
 function tokenCost(match: string): number {
   if (match.length <= RUN_LENGTH) return 1;
@@ -82,11 +85,30 @@ function prng(seed: number): () => number {
 }
 
 const ECHO_WORDS = 8;
+// The quote is cut to this many code points, so one huge word cannot make a huge answer.
+const ECHO_CHARS = 120;
+
+/** The prompt's first words, as quoted by the answer: at most ECHO_WORDS words and ECHO_CHARS code points. */
+function echoOf(prompt: string): string {
+  const start = prompt.trimStart();
+  const words: string[] = [];
+  for (const m of start.slice(0, ECHO_CHARS * 8).matchAll(/\S+/g)) {
+    words.push(m[0]);
+    if (words.length > ECHO_WORDS) break;
+  }
+  let echo = words.slice(0, ECHO_WORDS).join(" ");
+  let cut = words.length > ECHO_WORDS || /\S/.test(start.slice(ECHO_CHARS * 8));
+  const cps = [...echo.slice(0, ECHO_CHARS * 2 + 1)];
+  if (cps.length > ECHO_CHARS) {
+    echo = cps.slice(0, ECHO_CHARS).join("");
+    cut = true;
+  }
+  return echo + (cut ? "…" : "");
+}
 
 /** The untruncated answer to a prompt: a fixed opening that quotes it, then filler chosen by the prompt. */
 export function naturalText(prompt: string): string {
-  const words = prompt.split(/\s+/).filter(Boolean);
-  const echo = words.slice(0, ECHO_WORDS).join(" ") + (words.length > ECHO_WORDS ? "…" : "");
+  const echo = echoOf(prompt);
   const opening = echo
     ? `This is a simulated response from NeuronEdge to: "${echo}".`
     : "This is a simulated response from NeuronEdge.";
@@ -153,17 +175,21 @@ export function float32Base64(values: number[]): string {
  * Every piece of text in a message-ish value: strings, `text` fields, and nested
  * `content`/`parts` (tool results, Gemini parts). Used to count prompt tokens.
  */
-export function collectText(value: unknown, out: string[] = []): string[] {
+export function collectText(value: unknown, out: string[] = [], depth = 0): string[] {
+  // Bounded by construction: content nested deeper than any real message is not text.
+  if (depth > COLLECT_DEPTH) return out;
   if (typeof value === "string") out.push(value);
-  else if (Array.isArray(value)) for (const v of value) collectText(v, out);
+  else if (Array.isArray(value)) for (const v of value) collectText(v, out, depth + 1);
   else if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
     if (typeof o.text === "string") out.push(o.text);
-    if (o.content !== undefined) collectText(o.content, out);
-    if (o.parts !== undefined) collectText(o.parts, out);
+    if (o.content !== undefined) collectText(o.content, out, depth + 1);
+    if (o.parts !== undefined) collectText(o.parts, out, depth + 1);
   }
   return out;
 }
+
+const COLLECT_DEPTH = 64;
 
 /** Prompt tokens for a list of texts; joining with newlines keeps the count equal to the sum. */
 export function countAll(texts: string[]): number {
