@@ -4,9 +4,9 @@ import { assertLocalHost } from "@/lib/auth/local-guard";
 import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 
-// Next 16's request proxy. Local mode: refuse non-loopback Host names (DNS rebinding).
-// Clerk mode: the dashboard requires a session. /api checks its own credentials
-// (session, cookie or gateway key) in lib/auth, and /v1 never passes through here.
+// Next 16's request proxy, for pages only. Local mode: refuse non-loopback Host names (DNS
+// rebinding). Clerk mode: the dashboard requires a session. /api checks its Host and credentials
+// itself (lib/api/route.ts), and /v1 in its door (lib/gateway): each request is checked once.
 
 const isDashboard = createRouteMatcher(["/dashboard(.*)"]);
 
@@ -35,10 +35,10 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
   } catch (err) {
     return errorResponse(err);
   }
-  if (!env.clerkEnabled || req.nextUrl.pathname.startsWith("/api/")) return NextResponse.next();
+  if (!env.clerkEnabled) return NextResponse.next();
   return clerkProxy()(req, event);
 }
 
 export const config = {
-  matcher: ["/((?!v1/|_next/static|_next/image|favicon.ico).*)"],
+  matcher: ["/((?!v1/|api/|_next/static|_next/image|favicon.ico).*)"],
 };

@@ -5,7 +5,6 @@ import type { Permission } from "@/lib/auth/permissions";
 import { getEnv } from "@/lib/env";
 import { AppError, errorResponse } from "@/lib/errors";
 import { rejectNul } from "./body";
-import { policyRuntime } from "@/lib/limits/runtime";
 
 // The wrapper every management route goes through: host guard → who is calling →
 // CSRF check → permission → handler, with every failure in one JSON error shape.
@@ -24,7 +23,6 @@ export function apiRoute<P = Record<string, never>>(
 ) {
   return async (req: Request, ctx?: NextContext<P>): Promise<Response> => {
     try {
-      policyRuntime(); // key changes made here must reach the other instances
       assertLocalHost(getEnv(), req.headers.get("host"));
       const caller = { ...(await authenticate(req)), ip: requestClientAddress(req) };
       assertSameOrigin(req, caller);

@@ -64,6 +64,7 @@ describe.each<Door>(["node", "web"])("through the %s door", (door) => {
         "x-forwarded-port": "443",
         forwarded: "for=6.6.6.6",
         "x-real-ip": "6.6.6.6",
+        "x-neuronedge-client-ip": "6.6.6.6",
         "x-kept": "end-to-end",
       }) + body,
     );
@@ -71,7 +72,7 @@ describe.each<Door>(["node", "web"])("through the %s door", (door) => {
     conn.end();
     expect(res.status).toBe(200);
     const sent = gw.mock.requests[0].headers;
-    for (const name of ["x-secret", "x-other-secret", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"]) {
+    for (const name of ["x-secret", "x-other-secret", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip", "x-neuronedge-client-ip"]) {
       expect(sent[name], name).toBeUndefined();
     }
     expect(JSON.stringify(sent)).not.toContain("6.6.6.6");
@@ -125,6 +126,21 @@ describe("both doors", () => {
     }
     const [node, web] = gw.mock.requests.map((r) => r.headers);
     expect(web).toEqual(node);
+  });
+
+  it("refuse a non-loopback Host in local mode (DNS rebinding) in the provider's shape, before anything goes upstream", async () => {
+    const headers = await keyHeaders();
+    for (const door of ["node", "web"] as const) {
+      const body = chat();
+      const conn = await rawConnect(gw.urls[door]);
+      const request = head(gw.urls[door], "POST", CHAT, { ...headers, "content-length": Buffer.byteLength(body) });
+      conn.write(request.replace(/^Host: .*$/m, "Host: evil.example:3000") + body);
+      const res = await conn.response();
+      expect(res.status).toBe(403);
+      expect(JSON.parse(res.body).error.message).toMatch(/local mode/);
+      conn.end();
+    }
+    expect(gw.mock.requests).toHaveLength(0);
   });
 });
 

@@ -4,7 +4,7 @@ import type { Env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { decodeComponent } from "@/lib/uri";
 import { serveGateway } from "./node";
-import { BODY_PROGRESS_BYTES, bodyIdleError } from "./request-info";
+import { BODY_PROGRESS_BYTES, bodyIdleError } from "./body";
 
 // The `npm start` HTTP server, built here so that server.ts, the bench and the tests run the same
 // one: bounds on slow and idle clients, the request-target checks, /v1/* to the gateway core, and

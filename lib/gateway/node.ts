@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Env } from "@/lib/env";
-import { toAppError } from "@/lib/errors";
 import { Cancellation } from "./cancel";
+import { providerErrorJson } from "./errors";
+import { readNodeBody } from "./body-node";
 import { handle } from "./handle";
 import type { HeaderSource } from "./types";
+import { splitGatewayUrl } from "./url";
 
 // The Node door (server.ts): node:http in, node:http out, no web Request/Response
 // objects on the hot path.
@@ -22,18 +24,6 @@ function nodeHeaders(h: IncomingMessage["headers"]): HeaderSource {
       }
     },
   };
-}
-
-/** Splits "/v1/<provider>/<path>?<search>"; the path stays percent-encoded. */
-export function splitGatewayUrl(url: string): { provider: string; path: string; search: string } {
-  const q = url.indexOf("?");
-  const pathname = q === -1 ? url : url.slice(0, q);
-  const search = q === -1 ? "" : url.slice(q);
-  const rest = pathname.slice("/v1/".length);
-  const slash = rest.indexOf("/");
-  return slash === -1
-    ? { provider: rest, path: "/", search }
-    : { provider: rest.slice(0, slash), path: rest.slice(slash), search };
 }
 
 /**
@@ -65,7 +55,7 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
     path,
     search,
     headers: nodeHeaders(req.headers),
-    body: req.method === "GET" || req.method === "HEAD" ? null : req,
+    body: req.method === "GET" || req.method === "HEAD" ? null : (bounds) => readNodeBody(req, bounds),
     cancel,
   });
   // Answered before the request body was all read (a 413, a refused key during an upload): the
@@ -96,15 +86,16 @@ export async function handleNodeRequest(req: IncomingMessage, res: ServerRespons
  * local-mode Host guard, then the gateway core for /v1/*. False when the request is someone else's (Next's).
  */
 export function serveGateway(env: Env, req: IncomingMessage, res: ServerResponse): boolean {
+  if (!req.url?.startsWith("/v1/")) return false;
+  // Each door checks the Host once, where it starts: here for /v1 (web.ts in the route handler),
+  // apiRoute for /api, proxy.ts for pages.
   try {
     assertLocalHost(env, req.headers.host);
   } catch (err) {
-    const e = toAppError(err);
-    res.writeHead(e.status, { "content-type": "application/json" });
-    res.end(JSON.stringify(e.toJSON()));
+    const { status, headers, body } = providerErrorJson("openai", err);
+    res.writeHead(status, headers).end(body);
     return true;
   }
-  if (!req.url?.startsWith("/v1/")) return false;
   handleNodeRequest(req, res).catch((err) => {
     console.error("[neuronedge] proxy failure:", (err as Error).message);
     if (!res.headersSent) res.writeHead(500).end();

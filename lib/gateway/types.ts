@@ -1,3 +1,4 @@
+import type { BodyReader } from "./body";
 import type { Cancellation } from "./cancel";
 
 /** The gateway core's view of a request: no Next, no node:http, just what it needs. */
@@ -10,7 +11,8 @@ export interface GatewayRequest {
   /** "?…" or "". */
   search: string;
   headers: HeaderSource;
-  body: AsyncIterable<Uint8Array> | null;
+  /** The door's reader of the body; null when there is none (GET). */
+  body: BodyReader | null;
   /** Fires when the client goes away. */
   cancel: Cancellation;
 }

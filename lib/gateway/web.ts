@@ -1,19 +1,24 @@
+import { assertLocalHost } from "@/lib/auth/local-guard";
+import { getEnv } from "@/lib/env";
+import { readWebBody } from "./body-web";
 import { Cancellation } from "./cancel";
+import { providerErrorJson } from "./errors";
 import { handle } from "./handle";
-import { splitGatewayUrl } from "./node";
+import { splitGatewayUrl } from "./url";
 
 // The web door (Next route handler, serverless): Request in, Response out.
 
 export async function handleWebRequest(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const { provider, path, search } = splitGatewayUrl(url.pathname + url.search);
-  const result = await handle({
+  const source = req.body as AsyncIterable<Uint8Array> | null;
+  const result = guarded(req) ?? await handle({
     method: req.method,
     provider,
     path,
     search,
     headers: req.headers,
-    body: req.body as AsyncIterable<Uint8Array> | null,
+    body: source ? (bounds) => readWebBody(source, bounds) : null,
     cancel: Cancellation.follow(req.signal),
   });
   const headers = new Headers();
@@ -29,6 +34,17 @@ export async function handleWebRequest(req: Request): Promise<Response> {
         ? (body as Uint8Array<ArrayBuffer>)
         : toStream(body);
   return new Response(stream, { status: result.status, headers });
+}
+
+/** Local mode answers loopback Host names only (DNS rebinding), through this door as through the node one. */
+function guarded(req: Request): { status: number; headers: Record<string, string>; body: string } | null {
+  try {
+    // Next builds the URL from the Host header; a Request made by hand may carry only the URL.
+    assertLocalHost(getEnv(), req.headers.get("host") ?? new URL(req.url).host);
+    return null;
+  } catch (err) {
+    return providerErrorJson("openai", err);
+  }
 }
 
 // Pull one chunk at a time (highWaterMark 0): nothing is read ahead or buffered, and the
