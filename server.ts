@@ -15,7 +15,7 @@ import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
 
 // `npm start` runs this: one Node server in front of Next. The gateway core answers
 // /v1/* here directly, since Next's request pipeline is the throughput ceiling
-// (DESIGN.md); every other request goes to Next's own handler.
+// (docs/performance.md); every other request goes to Next's own handler.
 
 const dev = process.argv.includes("--dev");
 const migrateOnly = process.argv.includes("--migrate-only");

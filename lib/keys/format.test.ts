@@ -7,7 +7,7 @@ describe("key format", () => {
       const k = generateKey(env);
       expect(k.key).toMatch(new RegExp(`^ne_${env}_[0-9A-Za-z]{40}$`));
       expect(parseKey(k.key)).toEqual({ environment: env, id: k.id });
-      // The seed's shape: id key_xyz789 ↔ key ne_live_xyz789…
+      // The documented shape: id key_xyz789 ↔ key ne_live_xyz789…
       expect(k.key.startsWith(`ne_${env}_${k.id.slice(4)}`)).toBe(true);
       expect(k.prefix).toBe(keyPrefix(env, k.id));
       expect(k.key.startsWith(k.prefix)).toBe(true);

@@ -1,6 +1,6 @@
 import type { KeyActivity } from "@/db/queries/usage-read";
 
-// "Review recent usage for suspicious activity" (seed 003): a key whose last hour runs far
+// "Review recent usage for suspicious activity": a key whose last hour runs far
 // above its usual hourly rate, or whose error rate jumps, gets a notice on its page.
 // Small numbers never trigger it: five requests after a quiet week are not an incident.
 
