@@ -1,5 +1,5 @@
 // Plain JavaScript, not next.config.ts: Next compiles a TypeScript config with its native SWC
-// binding at every start, and that binding stays loaded (~24 MB resident) for the server's life.
+// binding at every start, and that binding stays loaded (tens of MB) for the server's life.
 
 /** @type {import("next").NextConfig} */
 const config = {

@@ -28,7 +28,7 @@ function describeDatabase(): string {
 }
 
 /**
- * PGlite's initdb grows its WebAssembly memory to ~850 MB, and a process never gets that back.
+ * PGlite's initdb grows its WebAssembly memory to hundreds of MB, and a process never gets that back.
  * A new embedded database is therefore created by a short-lived copy of this process
  * (`--migrate-only`); the server then opens it ready-made.
  */

@@ -19,9 +19,9 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: optionalString,
   DATA_DIR: z.string().default("./.data"),
-  // The embedded database's page cache (Postgres' shared_buffers): its default of 128 MB is
-  // most of the gateway's memory, and the OS caches the data files behind it anyway. 16 MB
-  // against 32 MB: ~25 MB less resident, aggregate scans of 300k rows ~3% slower.
+  // The embedded database's page cache (Postgres' shared_buffers): its default is most of the
+  // gateway's memory, and the OS caches the data files behind it anyway; a small cache costs
+  // aggregate scans only a few percent (docs/performance.md).
   PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, "a size such as 16MB").default("16MB"),
   DATABASE_URL: optionalString,
   DATABASE_DRIVER: z.enum(["pg", "neon", "pglite"]).optional(),

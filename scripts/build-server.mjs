@@ -1,5 +1,5 @@
 // server.ts compiled ahead of time into one ES module, so `npm start` runs it with plain `node`:
-// tsx's loader cost ~35 MB resident and compiled every module (PGlite's large glue included) at
+// tsx's loader cost tens of MB resident and compiled every module (PGlite's large glue included) at
 // each start. Our code is bundled; packages stay in node_modules. The output lives under .next/,
 // beside the app build it belongs to, where Node still finds node_modules by walking up.
 //   buildServer("server.ts", ".next/neuronedge/server.mjs")

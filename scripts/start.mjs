@@ -11,14 +11,12 @@ const stampFile = join(root, ".next", "neuronedge-source-hash");
 const sources = ["app", "components", "lib", "db", "server.ts", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json", "scripts/build-server.mjs"];
 export const SERVER_BUNDLE = ".next/neuronedge/server.mjs";
 // WebAssembly (the embedded database, undici's HTTP parser) compiled by V8's baseline compiler only:
-// tiering hot functions up to TurboFan held ~45 MB for good, and the bench shows no CPU cost for it.
+// tiering hot functions up to TurboFan held tens of MB for good, and the bench shows no CPU cost for it.
 // A 512 MB heap limit: V8 lets garbage pile up to a multiple of the live heap, a factor it picks
-// and caps by the limit (4× at the default of several GB, 2× at 512 MB), and 1,000 streams opening
-// at once took the whole server from ~240 to ~370 MB instead of ~280. The gateway holds ~50 KB per
-// open stream; a limit of your own in NODE_OPTIONS (--max-old-space-size) wins.
-// With it, the old generation grows by only 30% between major collections: 1,000 streams took the
-// /v1 door to 209-212 MB instead of 214-229 (four runs each), the whole server to 285-287 MB (two
-// runs) instead of 283-317 (four), for no CPU cost the bench could tell from its noise.
+// and caps by the limit (smaller under a lower limit), so a thousand streams opening at once cost
+// far less resident memory; a limit of your own in NODE_OPTIONS (--max-old-space-size) wins.
+// With it, the old generation grows by only 30% between major collections: steadier memory under
+// the same load, for no CPU cost the bench could tell from its noise (docs/performance.md).
 const OWN_HEAP_LIMIT = /--max-old-space-size/.test(process.env.NODE_OPTIONS ?? "");
 export const SERVER_NODE_FLAGS = ["--liftoff-only", ...(OWN_HEAP_LIMIT ? [] : ["--max-old-space-size=512", "--heap-growing-percent=30"])];
 

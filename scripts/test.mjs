@@ -18,7 +18,7 @@ const steps = [
   ["Type check", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]],
   ["Unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(results, "vitest.json")}`]],
   ["Browser tests (Playwright, system Chromium)", bin("playwright"), ["test"]],
-  // Every benchmark step at tiny sizes (~20 s): fails only when a request errors, never on figures.
+  // Every benchmark step at tiny sizes (under a minute): fails only when a request errors, never on figures.
   ["Benchmark smoke run", process.execPath, ["--import", "tsx", join(root, "bench", "run.ts"), "--smoke"]],
 ];
 

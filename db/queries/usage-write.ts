@@ -18,8 +18,8 @@ const COLUMNS = `ts timestamptz, owner_id text, key_id text, environment text, p
 const EVENT_COLUMNS = COLUMNS.split(",").map((column) => column.trim().split(" ")[0]).join(", ");
 
 // A batch's rollups, summed here rather than in SQL: on the embedded database, finding and grouping
-// the rows the COPY had just added cost ~5 ms of the event loop a 1,000-event batch; the fold of a
-// batch's few groups (one per owner, hour, key, provider and model) costs ~1 ms. Costs are summed
+// the rows the COPY had just added cost several times the event-loop time of folding the batch's
+// few groups (one per owner, hour, key, provider and model) here (docs/performance.md). Costs are summed
 // exactly, in the events' own numeric(20,10) units (db/money.ts): a rollup is the sum of its
 // stored events to the last digit. The hourly groups go in as they are, and summed by day into the
 // daily rollups.
@@ -131,9 +131,9 @@ const text = (v: string) => `"${v.replaceAll('"', '""')}"`;
 const opt = (v: number | null | undefined) => (v === null || v === undefined ? "" : String(v));
 
 /**
- * The embedded database runs on the gateway's own event loop, where parsing a JSON batch cost
- * ~20 µs an event: COPY parses CSV for a fraction of that, straight into usage_events. (A staging
- * table cost ~1.5 ms more a batch, in truncating it at commit.)
+ * The embedded database runs on the gateway's own event loop, where parsing a JSON batch costs
+ * tens of µs an event: COPY parses CSV for a fraction of that, straight into usage_events. (A
+ * staging table cost more a batch, in truncating it at commit.)
  */
 async function copyBatch(client: PGlite, events: Event[], deltas: string): Promise<void> {
   let csv = "";
@@ -150,10 +150,10 @@ async function copyBatch(client: PGlite, events: Event[], deltas: string): Promi
 
 /**
  * The embedded database has no autovacuum, so nothing else ever analyzes its tables. Without
- * statistics the planner took a key's 15,000 events for 4 and sorted them all for the recent-
- * requests list: 148 ms on a 300,000-event table, 2.4 ms once analyzed. A tenth of the default
- * sample is plenty for these plans and keeps the pause on the event loop short (66 ms on that
- * table against 295). On Postgres autovacuum does this: nothing to do.
+ * statistics the planner took a key's thousands of events for a handful and sorted them all for
+ * the recent-requests list, tens of times slower than once analyzed. A tenth of the default
+ * sample is plenty for these plans and keeps the pause on the event loop a few times shorter
+ * (docs/performance.md). On Postgres autovacuum does this: nothing to do.
  */
 export async function analyzeUsageTables(): Promise<void> {
   if (getEnv().dbDriver !== "pglite") return;
