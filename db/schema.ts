@@ -143,6 +143,8 @@ export const auditEvents = pgTable(
     ts: tstz("ts").notNull().defaultNow(),
     ownerId: text("owner_id").notNull(),
     actorId: text("actor_id").notNull(),
+    /** The actor's Clerk organisation role (`org:admin`, `org:member`, …); null outside an organisation. */
+    actorRole: text("actor_role"),
     /** key.create, key.rename, key.update, key.revoke, key.roll */
     action: text("action").notNull(),
     keyId: text("key_id"),

@@ -7,8 +7,20 @@ import { resetEnv } from "@/lib/env";
 
 export const APP_ORIGIN = "http://localhost:3000";
 
+export interface SessionClaims {
+  sub: string;
+  /** The active organization, if any. */
+  org?: string;
+  /** The role in `org` without the `org:` prefix, as v2 tokens carry it ("admin", "member", custom); default "admin". */
+  role?: string;
+  /** Claims format: 2 (the default) nests the organization in `o`; 1 uses `org_id` and `org_role`. */
+  version?: 1 | 2;
+  azp?: string;
+  expiresIn?: string;
+}
+
 export interface TestClerk {
-  sessionToken(claims: { sub: string; org?: string; azp?: string; expiresIn?: string }): Promise<string>;
+  sessionToken(claims: SessionClaims): Promise<string>;
   restore(): void;
 }
 
@@ -35,12 +47,18 @@ export async function enableTestClerk(): Promise<TestClerk> {
   };
 }
 
+function organizationClaims(org: string | undefined, role: string, version: 1 | 2) {
+  if (!org) return {};
+  // v2 nests the organization in `o` with the role unprefixed; v1 spells both out at the top level.
+  return version === 2 ? { o: { id: org, rol: role } } : { org_id: org, org_role: `org:${role}` };
+}
+
 function mint(
   key: CryptoKey,
-  { sub, org, azp = APP_ORIGIN, expiresIn = "5m" }: { sub: string; org?: string; azp?: string; expiresIn?: string },
+  { sub, org, role = "admin", version = 2, azp = APP_ORIGIN, expiresIn = "5m" }: SessionClaims,
 ): Promise<string> {
-  // The claims of a Clerk v2 session token: the active organization sits in `o`.
-  return new SignJWT({ sid: `sess_${sub}`, azp, v: 2, ...(org ? { o: { id: org, rol: "admin" } } : {}) })
+  const versioned = version === 2 ? { v: 2 } : {};
+  return new SignJWT({ sid: `sess_${sub}`, azp, ...versioned, ...organizationClaims(org, role, version) })
     .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: "ins_test" })
     .setSubject(sub)
     .setIssuer("https://clerk.neuronedge.test")

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, isNull, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { apiKeys, type ApiKeyRow, type NewApiKeyRow } from "../schema";
 
@@ -81,6 +81,7 @@ export type KeyChanges = Partial<
   >
 >;
 
+/** The changed key; null when there is none, or when the change would extend a leaving key's expiry. */
 export async function updateKey({
   ownerId,
   id,
@@ -94,9 +95,20 @@ export async function updateKey({
   const [row] = await db
     .update(apiKeys)
     .set(changes)
-    .where(and(eq(apiKeys.id, id), eq(apiKeys.ownerId, ownerId)))
+    .where(and(eq(apiKeys.id, id), eq(apiKeys.ownerId, ownerId), expiryGuard(changes.expiresAt)))
     .returning(visible);
   return row ?? null;
+}
+
+/**
+ * A key on its way out (rolled, or expired) may have its expiry moved earlier, never later or
+ * away. The service checks it first; this repeats it in the write, so a roll that lands between
+ * the service's read and this update cannot be undone by it.
+ */
+function expiryGuard(to: Date | null | undefined) {
+  if (to === undefined) return undefined;
+  const staying = and(isNull(apiKeys.replacedBy), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)));
+  return to === null ? staying : or(staying, gte(apiKeys.expiresAt, to));
 }
 
 /**

@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { decodeComponent } from "@/lib/uri";
 import { looksLikeGatewayKey } from "@/lib/keys/format";
 import { verifyKey } from "@/lib/keys/verifier";
-import { PERMISSIONS, type Permission } from "./permissions";
+import { MEMBER_PERMISSIONS, ORG_ADMIN_ROLE, PERMISSIONS, type Permission } from "./permissions";
 
 // Who is calling the management API: a Clerk session (cookie or Bearer JWT),
 // the single local owner, or a gateway key judged by its own permissions.
@@ -20,14 +20,10 @@ export interface Caller {
   permissions: readonly Permission[];
   /** The browser sends these credentials by itself (cookie, local mode): guard against CSRF. */
   ambient: boolean;
-  /** The client's address as the proxy in front of us reports it, for the audit log. */
+  /** The client's address (lib/auth/client-ip.ts), for the audit log; null when nobody trusted vouches for one. */
   ip?: string | null;
-}
-
-/** First X-Forwarded-For hop, else X-Real-IP. Only as trustworthy as the proxy in front. */
-export function clientIp(req: Request): string | null {
-  const forwarded = req.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || req.headers.get("x-real-ip") || null;
+  /** A session's role in its active Clerk organisation (`org:admin`, `org:member`, custom); else null. */
+  role?: string | null;
 }
 
 const everything: readonly Permission[] = PERMISSIONS;
@@ -73,8 +69,30 @@ async function keyCaller(token: string): Promise<Caller> {
 
 interface SessionClaims {
   sub: string;
-  o?: { id?: string };
+  v?: number;
+  o?: { id?: string; rol?: string };
   org_id?: string;
+  org_role?: string;
+}
+
+/**
+ * The active organisation and the role in it, read as Clerk's own SDK reads them: v2 tokens
+ * carry `o.id` and `o.rol` ("admin"), v1 tokens `org_id` and `org_role` ("org:admin").
+ */
+function activeOrganization(claims: SessionClaims): { id: string; role: string | null } | null {
+  if (claims.v === 2) {
+    const { id, rol } = claims.o ?? {};
+    return typeof id === "string" && id ? { id, role: typeof rol === "string" && rol ? `org:${rol}` : null } : null;
+  }
+  const id = claims.org_id;
+  const role = claims.org_role;
+  return typeof id === "string" && id ? { id, role: typeof role === "string" && role ? role : null } : null;
+}
+
+/** Admins, and members when CLERK_MEMBER_CAN_MANAGE_KEYS, hold every permission; other roles only read. */
+function sessionPermissions(org: { role: string | null } | null, memberCanManage: boolean): readonly Permission[] {
+  if (!org || org.role === ORG_ADMIN_ROLE || memberCanManage) return everything;
+  return MEMBER_PERMISSIONS;
 }
 
 async function sessionCaller(token: string, ambient: boolean): Promise<Caller> {
@@ -89,9 +107,16 @@ async function sessionCaller(token: string, ambient: boolean): Promise<Caller> {
   } catch {
     throw new AppError("unauthorized", "Your session is invalid or has expired. Sign in again.");
   }
-  // Session tokens v2 carry the active organization as `o.id`; v1 as `org_id`.
-  const org = claims.o?.id ?? claims.org_id;
-  return { ownerId: org ?? claims.sub, actorId: claims.sub, via: "session", permissions: everything, ambient };
+  // Without an active organisation the user owns their personal keys outright.
+  const org = activeOrganization(claims);
+  return {
+    ownerId: org?.id ?? claims.sub,
+    actorId: claims.sub,
+    via: "session",
+    permissions: sessionPermissions(org, env.CLERK_MEMBER_CAN_MANAGE_KEYS),
+    ambient,
+    role: org?.role ?? null,
+  };
 }
 
 export async function authenticate(req: Request): Promise<Caller> {
@@ -112,9 +137,14 @@ export async function authenticate(req: Request): Promise<Caller> {
 }
 
 export function requirePermission(caller: Caller, permission: Permission): void {
-  if (!caller.permissions.includes(permission)) {
-    throw new AppError("forbidden", `This API key lacks the '${permission}' permission.`);
+  if (caller.permissions.includes(permission)) return;
+  if (caller.via === "session") {
+    throw new AppError(
+      "forbidden",
+      `Your role in this organization (${caller.role ?? "none"}) cannot do this: it needs '${permission}'. Ask an organization admin.`,
+    );
   }
+  throw new AppError("forbidden", `This API key lacks the '${permission}' permission.`);
 }
 
 /**

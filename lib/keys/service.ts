@@ -2,110 +2,62 @@ import { z } from "zod";
 import { insertAuditEvent, listAuditEvents, type AuditEvent } from "@/db/queries/audit";
 import { getKey, insertKey, listKeys, revokeKey, rollKey, updateKey, type KeyChanges, type KeyRecord } from "@/db/queries/keys";
 import type { Caller } from "@/lib/auth/caller";
-import { DEFAULT_PERMISSIONS, PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { DEFAULT_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { generateKey, KEY_ENVIRONMENTS } from "./format";
-import { hashKey } from "./hash";
 import {
-  allowedModelsInput,
-  allowedProvidersInput,
-  expiresAtInput,
-  limitsInput,
-  policyColumns,
-  serializePolicy,
-} from "./policy";
+  assertCanGrant,
+  assertCanTouch,
+  assertExpiryOnlyEarlier,
+  assertNotOwnPolicy,
+  expiryOnlyEarlier,
+  type Grant,
+} from "./authority";
+import { generateKey } from "./format";
+import { hashKey } from "./hash";
+import type { createKeyInput, rollKeyInput, updateKeyInput } from "./inputs";
+import { policyColumns, serializePolicy } from "./policy";
 import { keyChanged, rememberNewKey } from "./verifier";
+import { changedView, diff, keyStatus, rolledView, serializeKey } from "./views";
 
 // Key lifecycle: create (shown once), list, read, update, revoke, roll; each change audited.
 
-const name = z
-  .string({ error: (i) => (i.input === undefined ? "name is required." : "name must be a string.") })
-  .trim()
-  .min(1, "name must not be empty.")
-  .max(100, "name must be at most 100 characters.");
+export { createKeyInput, MAX_GRACE_SECONDS, rollKeyInput, updateKeyInput } from "./inputs";
+export { keyStatus, serializeKey, type KeyStatus, type KeyView } from "./views";
 
-const permissionsInput = z
-  .array(z.enum(PERMISSIONS, { error: `permissions may contain only: ${PERMISSIONS.join(", ")}.` }), {
-    error: "permissions must be an array.",
-  })
-  .min(1, "permissions must not be empty.");
-
-const policyFields = {
-  limits: limitsInput.optional(),
-  allowed_providers: allowedProvidersInput,
-  allowed_models: allowedModelsInput,
-  expires_at: expiresAtInput,
-};
-
-export const createKeyInput = z.object({
-  name,
-  environment: z.enum(KEY_ENVIRONMENTS, { error: "environment must be 'live' or 'test'." }).default("live"),
-  permissions: permissionsInput.optional(),
-  ...policyFields,
-});
-
-export const updateKeyInput = z
-  .object({ name: name.optional(), permissions: permissionsInput.optional(), ...policyFields })
-  .refine((v) => Object.values(v).some((x) => x !== undefined), {
-    message: "Nothing to change: send name, permissions, limits, allowed_providers, allowed_models or expires_at.",
-  });
-
-export const MAX_GRACE_SECONDS = 7 * 24 * 3600;
-
-export const rollKeyInput = z.object({
-  grace_seconds: z
-    .number({ error: "grace_seconds must be a number of seconds." })
-    .int("grace_seconds must be a whole number of seconds.")
-    .min(0, "grace_seconds must be at least 0.")
-    .max(MAX_GRACE_SECONDS, `grace_seconds must be at most ${MAX_GRACE_SECONDS} (7 days).`)
-    .default(0),
-});
-
-export type KeyStatus = "active" | "revoked" | "expired";
-
-export function keyStatus(k: KeyRecord, now = Date.now()): KeyStatus {
-  if (k.revokedAt) return "revoked";
-  if (k.expiresAt && k.expiresAt.getTime() <= now) return "expired";
-  return "active";
-}
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
-/** The public shape of a key: the seed's fields first, never the secret or its hash. */
-export function serializeKey(k: KeyRecord) {
-  return {
-    id: k.id,
-    name: k.name,
-    prefix: k.prefix,
-    created_at: k.createdAt.toISOString(),
-    last_used_at: iso(k.lastUsedAt),
-    environment: k.environment,
-    status: keyStatus(k),
-    permissions: k.permissions,
-    expires_at: iso(k.expiresAt),
-    revoked_at: iso(k.revokedAt),
-    created_by: k.createdBy,
-    ...serializePolicy(k),
-    replaced_by: k.replacedBy,
-    rolled_from: k.rolledFrom,
-  };
-}
-
-export type KeyView = ReturnType<typeof serializeKey>;
-
-/** A key may hand out only what it holds itself. */
-function assertCanGrant(caller: Caller, permissions: readonly string[]): void {
+/** No caller hands out permissions it does not hold itself. */
+function assertHoldsPermissions(caller: Caller, permissions: readonly string[]): void {
   const beyond = permissions.filter((p) => !caller.permissions.includes(p as Permission));
   if (beyond.length) {
-    throw new AppError("forbidden", `Cannot grant permissions this API key does not hold: ${beyond.join(", ")}.`, {
+    throw new AppError("forbidden", `Cannot grant permissions you do not hold: ${beyond.join(", ")}.`, {
       param: "permissions",
     });
   }
 }
 
+/**
+ * The acting key's own record, read afresh (the verifier's copy may lag a change), or null for
+ * sessions and local mode, which keep full power over their owner's keys.
+ */
+async function actingKey(caller: Caller): Promise<KeyRecord | null> {
+  if (caller.via !== "key") return null;
+  const row = await getKey({ ownerId: caller.ownerId, id: caller.actorId });
+  if (!row || keyStatus(row) !== "active") throw new AppError("unauthorized", "This API key is no longer valid.");
+  return row;
+}
+
+const canRead = (caller: Caller) => caller.permissions.includes("keys:read");
+
 function audit(caller: Caller, action: string, keyId: string, details: Record<string, unknown>): Promise<void> {
   return insertAuditEvent({
-    event: { ownerId: caller.ownerId, actorId: caller.actorId, action, keyId, details, ip: caller.ip ?? null },
+    event: {
+      ownerId: caller.ownerId,
+      actorId: caller.actorId,
+      actorRole: caller.role ?? null,
+      action,
+      keyId,
+      details,
+      ip: caller.ip ?? null,
+    },
   });
 }
 
@@ -126,14 +78,27 @@ async function mint(caller: Caller, row: Omit<NewKey, "id" | "prefix" | "keyHash
 
 type NewKey = Parameters<typeof insertKey>[0]["row"];
 
+/** A new key's policy where the body leaves a field out. */
+const UNRESTRICTED = {
+  requestsPerMinute: null,
+  tokensPerMinute: null,
+  monthlyBudgetUsd: null,
+  allowedProviders: null,
+  allowedModels: null,
+  expiresAt: null,
+} satisfies Partial<Grant>;
+
 export async function createKey(caller: Caller, input: z.infer<typeof createKeyInput>) {
   const permissions: Permission[] = input.permissions ? [...new Set(input.permissions)] : DEFAULT_PERMISSIONS;
-  assertCanGrant(caller, permissions);
+  assertHoldsPermissions(caller, permissions);
+  const policy = policyColumns(input);
+  const actor = await actingKey(caller);
+  if (actor) assertCanGrant(actor, { ...UNRESTRICTED, ...policy, environment: input.environment, permissions });
   const { generated, full } = await mint(caller, {
     name: input.name,
     environment: input.environment,
     permissions,
-    ...policyColumns(input),
+    ...policy,
   });
   const record = await insertKey({ row: full });
   rememberNewKey(generated.key, record);
@@ -164,27 +129,31 @@ export async function getOwnerKey(caller: Caller, id: string) {
   return serializeKey(row);
 }
 
-/** The fields of a change, before and after, for the audit log. */
-function diff(before: KeyView, after: KeyView): Record<string, { from: unknown; to: unknown }> {
-  const out: Record<string, { from: unknown; to: unknown }> = {};
-  for (const k of ["name", "permissions", "limits", "allowed_providers", "allowed_models", "expires_at"] as const) {
-    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[k] = { from: before[k], to: after[k] };
-  }
-  return out;
-}
-
 export async function updateOwnerKey(caller: Caller, id: string, input: z.infer<typeof updateKeyInput>) {
   const current = await getKey({ ownerId: caller.ownerId, id });
   if (!current) throw notFound(id);
+  const actor = await actingKey(caller);
+  // Before any state is told: a key may not even learn that a more powerful key is revoked.
+  if (actor) assertCanTouch(actor, current, "change", canRead(caller));
   if (current.revokedAt) throw new AppError("conflict", "This key has been revoked and can no longer be changed.");
   const changes: KeyChanges = { ...policyColumns(input) };
   if (input.name !== undefined) changes.name = input.name;
   if (input.permissions) {
-    assertCanGrant(caller, input.permissions);
+    assertHoldsPermissions(caller, input.permissions);
     changes.permissions = [...new Set(input.permissions)];
   }
-  const row = await updateKey({ ownerId: caller.ownerId, id, changes });
-  if (!row) throw notFound(id);
+  if (actor) {
+    assertNotOwnPolicy(actor, id, Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined));
+    assertCanGrant(actor, { ...current, ...changes });
+  }
+  assertExpiryOnlyEarlier(current, changes);
+  // An empty update is no change (and no valid SQL): answer with the key as it is.
+  const row = Object.keys(changes).length ? await updateKey({ ownerId: caller.ownerId, id, changes }) : current;
+  if (!row) {
+    // The key exists, so the write refused: it was rolled or expired after the checks above.
+    const now = changes.expiresAt !== undefined ? await getKey({ ownerId: caller.ownerId, id }) : null;
+    throw now ? expiryOnlyEarlier(now.replacedBy ? "rolled" : "expired") : notFound(id);
+  }
   keyChanged(id);
   const before = serializeKey(current);
   const after = serializeKey(row);
@@ -192,10 +161,17 @@ export async function updateOwnerKey(caller: Caller, id: string, input: z.infer<
   if (Object.keys(changed).length > 0) {
     await audit(caller, Object.keys(changed).join() === "name" ? "key.rename" : "key.update", id, changed);
   }
-  return after;
+  return canRead(caller) ? after : changedView(after, input);
 }
 
 export async function revokeOwnerKey(caller: Caller, id: string) {
+  const actor = await actingKey(caller);
+  if (actor) {
+    // Its own record never exceeds itself, so a key may revoke itself: that takes power only from the key at fault.
+    const current = await getKey({ ownerId: caller.ownerId, id });
+    if (!current) throw notFound(id);
+    assertCanTouch(actor, current, "revoke", canRead(caller));
+  }
   const row = await revokeKey({ ownerId: caller.ownerId, id });
   if (!row) throw notFound(id);
   keyChanged(id);
@@ -210,12 +186,15 @@ export async function revokeOwnerKey(caller: Caller, id: string) {
 export async function rollOwnerKey(caller: Caller, id: string, input: z.infer<typeof rollKeyInput>) {
   const current = await getKey({ ownerId: caller.ownerId, id });
   if (!current) throw notFound(id);
+  const actor = await actingKey(caller);
+  // The successor is a copy of the key: touching it and granting the copy are the same check.
+  if (actor) assertCanTouch(actor, current, "roll", canRead(caller));
   const status = keyStatus(current);
   if (status !== "active") throw new AppError("conflict", `This key is ${status} and cannot be rolled.`);
   if (current.replacedBy) {
     throw new AppError("conflict", `This key has already been rolled; its successor is ${current.replacedBy}.`);
   }
-  assertCanGrant(caller, current.permissions);
+  assertHoldsPermissions(caller, current.permissions);
   const { generated, full } = await mint(caller, {
     name: current.name,
     environment: current.environment,
@@ -234,6 +213,7 @@ export async function rollOwnerKey(caller: Caller, id: string, input: z.infer<ty
   keyChanged(id);
   rememberNewKey(generated.key, rolled.created);
   const oldView = serializeKey(rolled.old);
+  const view = serializeKey(rolled.created);
   await audit(caller, "key.roll", id, {
     successor: rolled.created.id,
     grace_seconds: input.grace_seconds,
@@ -245,9 +225,11 @@ export async function rollOwnerKey(caller: Caller, id: string, input: z.infer<ty
     environment: rolled.created.environment,
     permissions: rolled.created.permissions,
     ...serializePolicy(rolled.created),
-    expires_at: serializeKey(rolled.created).expires_at,
+    expires_at: view.expires_at,
   });
-  return { ...serializeKey(rolled.created), key: generated.key, previous_key: oldView };
+  // The new secret is the point of a roll; the record of a key this caller cannot read is not.
+  if (!canRead(caller)) return { ...rolledView(view, oldView), key: generated.key };
+  return { ...view, key: generated.key, previous_key: oldView };
 }
 
 export function serializeAuditEvent(e: AuditEvent) {
@@ -255,6 +237,7 @@ export function serializeAuditEvent(e: AuditEvent) {
     id: e.id,
     created_at: e.ts.toISOString(),
     actor_id: e.actorId,
+    actor_role: e.actorRole,
     action: e.action,
     key_id: e.keyId,
     details: e.details,

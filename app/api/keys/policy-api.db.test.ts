@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { resetEnv } from "@/lib/env";
 import { clearVerifierCache, verifyKey } from "@/lib/keys/verifier";
 import { call } from "@/testing/api";
 import { enableTestClerk, type TestClerk } from "@/testing/clerk";
@@ -113,11 +114,11 @@ describe("key policy through the management API", () => {
     expect(after.ok && after.key.policy.allowedProviders).toEqual(["anthropic"]);
   });
 
-  it("a management key cannot raise a key's permissions beyond its own", async () => {
+  it("a management key cannot raise a key's permissions beyond its own, nor change a key that can do more", async () => {
     const h = await as(uniqueOwner("user"));
-    const manager = (await call("POST", "/api/keys", { headers: h, body: { name: "m", permissions: ["keys:read", "keys:write"] } }))
-      .json;
-    const target = (await call("POST", "/api/keys", { headers: h, body: { name: "t" } })).json;
+    const create = async (body: Record<string, unknown>) => (await call("POST", "/api/keys", { headers: h, body })).json;
+    const manager = await create({ name: "m", permissions: ["proxy", "keys:read", "keys:write"] });
+    const target = await create({ name: "t" });
     const asManager = { authorization: `Bearer ${manager.key}` };
     const escalate = await call("PATCH", `/api/keys/${target.id}`, {
       headers: asManager,
@@ -127,6 +128,16 @@ describe("key policy through the management API", () => {
     expect(escalate.json.error.param).toBe("permissions");
     const fine = await call("PATCH", `/api/keys/${target.id}`, { headers: asManager, body: { limits: { requests_per_minute: 5 } } });
     expect(fine.status).toBe(200);
+
+    // Without 'proxy' itself, a key may not manage a key that has it, even to lower its limits.
+    const scriptOnly = await create({ name: "s", permissions: ["keys:read", "keys:write"] });
+    const lower = await call("PATCH", `/api/keys/${target.id}`, {
+      headers: { authorization: `Bearer ${scriptOnly.key}` },
+      body: { limits: { requests_per_minute: 1 } },
+    });
+    expect(lower.status).toBe(403);
+    expect(lower.json.error.param).toBe("permissions");
+    expect((await call("GET", `/api/keys/${target.id}`, { headers: h })).json.limits.requests_per_minute).toBe(5);
   });
 });
 
@@ -205,7 +216,16 @@ describe("rolling a key", () => {
 });
 
 describe("audit log", () => {
+  const savedProxies = process.env.TRUSTED_PROXIES;
+  const trustProxies = (list: string | undefined) => {
+    if (list === undefined) delete process.env.TRUSTED_PROXIES;
+    else process.env.TRUSTED_PROXIES = list;
+    resetEnv();
+  };
+  afterEach(() => trustProxies(savedProxies));
+
   it("records who did what, when and from where, newest first, for the owner only", async () => {
+    trustProxies("10.0.0.0/8"); // the proxy in front appends the address it saw
     const user = uniqueOwner("user_audit");
     const h = await as(user, { "x-forwarded-for": "203.0.113.7, 10.0.0.1" });
     const { json: k } = await call("POST", "/api/keys", { headers: h, body: { name: "audited" } });
@@ -243,5 +263,20 @@ describe("audit log", () => {
     expect(page.events).toHaveLength(2);
     const next = (await call("GET", `/api/audit?limit=2&before=${page.next_before}`, { headers: h })).json;
     expect(next.events[0].id).toBeLessThan(page.events[1].id);
+  });
+
+  it("records an address only as far as trusted proxies vouch for it: a spoofed X-Forwarded-For is not believed", async () => {
+    const ipOfCreate = async (forwardedFor: string) => {
+      const h = await as(uniqueOwner("user_ip"), { "x-forwarded-for": forwardedFor });
+      const { json: k } = await call("POST", "/api/keys", { headers: h, body: { name: "from somewhere" } });
+      return (await call("GET", `/api/audit?key_id=${k.id}`, { headers: h })).json.events[0].ip;
+    };
+    trustProxies(undefined); // the default: nobody in front is trusted, so no claim is recorded
+    expect(await ipOfCreate("203.0.113.7")).toBeNull();
+    trustProxies("10.0.0.0/8");
+    expect(await ipOfCreate("203.0.113.7, 10.0.0.1")).toBe("203.0.113.7");
+    // The claim came through 6.6.6.6, which no trusted proxy vouches for: that hop is the client.
+    expect(await ipOfCreate("203.0.113.7, 6.6.6.6, 10.0.0.1")).toBe("6.6.6.6");
+    expect(await ipOfCreate("203.0.113.7, 6.6.6.6")).toBe("6.6.6.6");
   });
 });
