@@ -129,7 +129,7 @@ test.describe("API keys page", () => {
     expect(revoked?.status).toBe("revoked");
     const refused = await request.get("/api/keys", asKey);
     expect(refused.status()).toBe(401);
-    expect((await refused.json()).error.message).toBe("This API key has been revoked.");
+    expect((await refused.json()).error.message).toBe("This NeuronEdge API key has been revoked.");
 
     // Revoked keys stay visible on request, without actions.
     await page.getByRole("link", { name: "Show revoked keys" }).click();

@@ -3,6 +3,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { decodeComponent } from "@/lib/uri";
 import { looksLikeGatewayKey } from "@/lib/keys/format";
+import { keyRefusal } from "@/lib/keys/refusals";
 import { verifyKey } from "@/lib/keys/verifier";
 import { MEMBER_PERMISSIONS, ORG_ADMIN_ROLE, PERMISSIONS, type Permission } from "./permissions";
 
@@ -47,16 +48,9 @@ function sessionCookie(req: Request): string | null {
   return null;
 }
 
-const keyRefusals = {
-  malformed: "Invalid API key. Gateway keys look like ne_live_… or ne_test_….",
-  invalid: "Invalid API key.",
-  revoked: "This API key has been revoked.",
-  expired: "This API key has expired.",
-} as const;
-
 async function keyCaller(token: string): Promise<Caller> {
   const result = await verifyKey(token);
-  if (!result.ok) throw new AppError("unauthorized", keyRefusals[result.reason]);
+  if (!result.ok) throw new AppError("unauthorized", keyRefusal(result.reason));
   const { key } = result;
   return {
     ownerId: key.ownerId,
