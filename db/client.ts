@@ -1,5 +1,6 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { getEnv } from "@/lib/env";
+import { describeError } from "@/lib/db-errors";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -27,17 +28,41 @@ async function connect(): Promise<Connection> {
   }
   if (env.dbDriver === "neon") {
     // HTTP queries: no WebSocket needed, one round trip each, made for serverless.
-    const { neon } = await import("@neondatabase/serverless");
+    const { neon, neonConfig } = await import("@neondatabase/serverless");
     const { drizzle } = await import("drizzle-orm/neon-http");
+    // Each query is one fetch, so connecting and answering share one deadline; there is no pool to
+    // wait for, and no session to set statement_timeout on (set it on the role on Neon's side).
+    // fetchFunction is global to the driver, which only this connection uses.
+    const deadlineMs = env.DATABASE_CONNECT_TIMEOUT_MS + env.DATABASE_QUERY_TIMEOUT_MS;
+    neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) =>
+      fetch(input, { ...init, signal: AbortSignal.timeout(deadlineMs) });
     const db = drizzle(neon(env.DATABASE_URL!), { schema });
     return { db: db as unknown as Db, close: async () => {} };
   }
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new Pool({ connectionString: env.DATABASE_URL, max: 10 });
+  const queryTimeoutMs = env.DATABASE_QUERY_TIMEOUT_MS;
+  const pool = new Pool({
+    connectionString: env.DATABASE_URL,
+    max: 10,
+    // pg-pool applies it to opening a connection and to waiting for a free one alike.
+    connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS,
+    // A stalled link never brings the server's own timeout back: the client gives up by itself, a
+    // little later than the server, so that a slow statement ends with Postgres's error (57014).
+    query_timeout: queryTimeoutMs + Math.min(queryTimeoutMs / 2, 1_000),
+    // The server's bound, set with SET rather than as a startup parameter, which PgBouncer refuses.
+    onConnect: (client) => client.query(`set statement_timeout = ${Math.trunc(queryTimeoutMs)}`),
+  });
   // An idle client losing its connection must not crash the process.
-  pool.on("error", (err) => console.error("[neuronedge] postgres pool error:", err.message));
-  return { db: drizzle(pool, { schema }) as unknown as Db, close: () => pool.end() };
+  pool.on("error", (err) => console.error("[neuronedge] postgres pool error:", describeError(err)));
+  const close = async () => {
+    // A stalled connection never acknowledges its end: shutting down waits a bounded time for it.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, env.DATABASE_CONNECT_TIMEOUT_MS)));
+    await Promise.race([pool.end().catch(() => {}), gaveUp]);
+    clearTimeout(timer);
+  };
+  return { db: drizzle(pool, { schema }) as unknown as Db, close };
 }
 
 export function getDb(): Promise<Db> {

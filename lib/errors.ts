@@ -1,5 +1,6 @@
 // The one error type. A code decides the HTTP status and the error `type`
 // callers see; the gateway maps the same codes onto each provider's shape.
+import { databaseOutage, describeError } from "./db-errors";
 
 const codes = {
   bad_request: { status: 400, type: "invalid_request_error" },
@@ -9,6 +10,7 @@ const codes = {
   payment_required: { status: 402, type: "insufficient_quota" },
   not_found: { status: 404, type: "not_found_error" },
   method_not_allowed: { status: 405, type: "invalid_request_error" },
+  request_timeout: { status: 408, type: "invalid_request_error" },
   conflict: { status: 409, type: "invalid_request_error" },
   payload_too_large: { status: 413, type: "invalid_request_error" },
   unsupported_media_type: { status: 415, type: "invalid_request_error" },
@@ -51,20 +53,47 @@ export class AppError extends Error {
   }
 }
 
+/** Seconds a client is told to wait when the database is away: outages of a few seconds are the common kind. */
+export const DATABASE_RETRY_AFTER_S = 2;
+
+/** The answer while the database is away or too slow: 503, retry shortly. */
+export function databaseUnavailable(): AppError {
+  return new AppError("unavailable", "The database is unavailable. Please retry shortly.", {
+    headers: { "Retry-After": String(DATABASE_RETRY_AFTER_S) },
+  });
+}
+
 /** Anything thrown becomes an AppError; unknown failures never leak their text or stack. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (databaseOutage(err)) return databaseUnavailable();
   return new AppError("internal", "An internal error occurred. Please try again.");
+}
+
+// While the database is away every request fails the same way: one line per interval, with a count.
+const OUTAGE_LOG_EVERY_MS = 10_000;
+const outageLog = { last: -Infinity, suppressed: 0 };
+
+/** Logs a failure that reached an error response: internal errors always, outages at most every few seconds. */
+export function logFailure(where: string, err: unknown, e: AppError = toAppError(err)): void {
+  if (e.code === "internal") return void console.error(`[neuronedge] ${where}:`, describeError(err));
+  if (e.code !== "unavailable" || err instanceof AppError) return;
+  const now = Date.now();
+  if (now - outageLog.last < OUTAGE_LOG_EVERY_MS) return void outageLog.suppressed++;
+  const more = outageLog.suppressed ? ` (${outageLog.suppressed} more since the last report)` : "";
+  outageLog.last = now;
+  outageLog.suppressed = 0;
+  console.error(`[neuronedge] ${where}: ${describeError(err)}${more}`);
+}
+
+/** Tests of the outage log start from a quiet log. */
+export function resetFailureLog(): void {
+  outageLog.last = -Infinity;
+  outageLog.suppressed = 0;
 }
 
 export function errorResponse(err: unknown): Response {
   const e = toAppError(err);
-  if (e.code === "internal") console.error("[neuronedge] unhandled error:", describe(err));
+  logFailure("unhandled error", err, e);
   return Response.json(e.toJSON(), { status: e.status, headers: e.headers });
-}
-
-// Log the error's class and message only: never request bodies or headers, which may hold keys.
-function describe(err: unknown): string {
-  if (err instanceof Error) return `${err.name}: ${err.message}\n${err.stack ?? ""}`;
-  return String(err);
 }

@@ -21,9 +21,7 @@ export const BODY_PROGRESS_BYTES = 1024;
 
 /** 408: the client stopped sending its body (or sent it too slowly to count). */
 export function bodyIdleError(): AppError {
-  const e = new AppError("bad_request", "The request body stopped arriving: send it without long pauses.");
-  // lib/errors.ts has no 408 code yet: the status is set on the instance, everything else is bad_request's.
-  return Object.defineProperty(e, "status", { value: 408 });
+  return new AppError("request_timeout", "The request body stopped arriving: send it without long pauses.");
 }
 
 export const clientGone = () => new AppError("bad_request", "The client closed the request before sending its body.");

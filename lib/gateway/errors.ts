@@ -1,4 +1,4 @@
-import { AppError, toAppError } from "@/lib/errors";
+import { AppError, logFailure, toAppError } from "@/lib/errors";
 import type { WireFormat } from "./providers";
 
 // Gateway errors in the provider's own shape, so each official SDK raises its proper
@@ -10,8 +10,12 @@ const anthropicTypes: Record<number, string> = {
   402: "billing_error",
   403: "permission_error",
   404: "not_found_error",
+  // Anthropic has no type for a request that stopped arriving; its SDK picks the class by status anyway.
+  408: "invalid_request_error",
   413: "request_too_large",
   429: "rate_limit_error",
+  // Anthropic's SDK picks its error class by status (InternalServerError for every 5xx); 503 has no type of its own.
+  503: "api_error",
   504: "timeout_error",
 };
 
@@ -22,6 +26,7 @@ const googleStatus: Record<number, string> = {
   403: "PERMISSION_DENIED",
   404: "NOT_FOUND",
   405: "INVALID_ARGUMENT",
+  408: "DEADLINE_EXCEEDED",
   413: "INVALID_ARGUMENT",
   429: "RESOURCE_EXHAUSTED",
   502: "UNAVAILABLE",
@@ -42,7 +47,7 @@ export function providerErrorBody(format: WireFormat, e: AppError): unknown {
 
 export function providerErrorJson(format: WireFormat, err: unknown): { status: number; headers: Record<string, string>; body: string } {
   const e = toAppError(err);
-  if (e.code === "internal") console.error("[neuronedge] gateway error:", err instanceof Error ? err.stack : String(err));
+  logFailure("gateway error", err, e);
   return {
     status: e.status,
     headers: { "content-type": "application/json", ...e.headers },

@@ -1,11 +1,27 @@
 import { eq } from "drizzle-orm";
+import { DrizzleQueryError } from "drizzle-orm/errors";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getDb } from "@/db/client";
 import { usageDaily, usageEvents } from "@/db/schema";
 import { createKey } from "@/lib/keys/service";
 import { testCaller, useDatabase } from "@/testing/db";
 import { usageEvent } from "@/testing/usage-events";
-import { flushUsage, recordUsage, usageRecorderStats } from "./recorder";
+import { flushUsage, pendingCostOf, recordUsage, usageRecorderLimits, usageRecorderStats } from "./recorder";
+
+// The batch write, with a switch to make the database refuse connections (the fault test in
+// lib/gateway/db-faults.security.db.test.ts does it for real, through a relay).
+const fault = vi.hoisted(() => ({ refusing: false }));
+vi.mock("@/db/queries/usage-write", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/db/queries/usage-write")>();
+  return {
+    ...real,
+    insertUsageBatch(batch: Parameters<typeof real.insertUsageBatch>[0]) {
+      if (!fault.refusing) return real.insertUsageBatch(batch);
+      const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+      return Promise.reject(new DrizzleQueryError("insert …", [], refused));
+    },
+  };
+});
 
 useDatabase();
 afterEach(() => vi.restoreAllMocks());
@@ -67,3 +83,42 @@ describe("the usage recorder", () => {
   });
 });
 
+
+describe("the usage recorder while the database is away", () => {
+  afterEach(() => {
+    fault.refusing = false;
+    usageRecorderLimits({ maxBuffered: 200_000 });
+  });
+
+  it("keeps the newest events in a bounded buffer, counts and logs the dropped, writes the rest once it returns", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const caller = testCaller();
+    const k = await createKey(caller, { name: "r", environment: "live" });
+    const before = usageRecorderStats();
+    usageRecorderLimits({ maxBuffered: 50 });
+    fault.refusing = true;
+    const at = (i: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, i));
+    for (let i = 0; i < 80; i++) recordUsage(usageEvent(caller.ownerId, k.id, { ts: at(i), costUsd: 0.01 }));
+    await flushUsage(); // one attempt, refused: nothing is lost but what did not fit
+
+    const during = usageRecorderStats();
+    expect(during.buffered).toBe(50);
+    expect(during.dropped - before.dropped).toBe(30);
+    expect(pendingCostOf(k.id)).toBeCloseTo(0.5, 10); // budgets count what is still to be written, not what was dropped
+    expect(errors.mock.calls.some((c) => String(c[0]).includes("usage buffer full (50 events)"))).toBe(true);
+    expect(errors.mock.calls.some((c) => String(c[0]).includes("could not write usage events, will retry; 50 buffered"))).toBe(true);
+
+    fault.refusing = false;
+    await vi.waitFor(
+      async () => {
+        await flushUsage();
+        expect(usageRecorderStats().buffered).toBe(0);
+      },
+      { timeout: 5_000, interval: 100 },
+    );
+    const rows = await stored(k.id);
+    expect(rows.map((r) => r.ts.getTime())).toEqual(Array.from({ length: 50 }, (_, i) => at(30 + i).getTime()));
+    expect(pendingCostOf(k.id)).toBe(0);
+    expect(errors.mock.calls.some((c) => String(c[0]).includes("usage events are being written again"))).toBe(true);
+  });
+});

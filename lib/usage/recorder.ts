@@ -1,22 +1,38 @@
 import { analyzeUsageTables, insertUsageBatch, usageEventsAnalyzedRows } from "@/db/queries/usage-write";
 import type { UsageEventRow } from "@/db/schema";
+import { describeError } from "@/lib/db-errors";
 
 // Usage events are buffered in memory and written in batches, off the request path:
 // every second, as soon as a batch fills, at shutdown (server.ts), and after each
 // response in the route-handler door (Next's after()). A failed write keeps the events
 // for the next attempt; an event the database refuses outright is dropped alone, loudly,
-// so it can never hold back the events behind it.
+// so it can never hold back the events behind it. While the database is away the events wait
+// in the buffer (at most MAX_BUFFERED; beyond it the oldest are dropped, counted and logged),
+// one write is tried a second, and callers asking for a flush meanwhile share the next one.
 
 export type UsageEvent = Omit<UsageEventRow, "id">;
 
 const BATCH = 1_000;
 const FLUSH_EVERY_MS = 1_000;
-const MAX_BUFFERED = 200_000;
+/** After a failed write, the next is tried no sooner than this. */
+const RETRY_MS = 1_000;
+/** While writes keep failing, the failure is logged again at most this often. */
+const FAILURE_LOG_EVERY_MS = 60_000;
+const limits = { maxBuffered: 200_000 };
 
 interface State {
   buffer: UsageEvent[];
   timer: NodeJS.Timeout | null;
+  /** When the pending timer fires. */
+  timerDue: number;
   flushing: Promise<void> | null;
+  /** The one flush that follows the current one, shared by every caller that asked meanwhile. */
+  next: Promise<void> | null;
+  /** No write before this (set by a failed write). */
+  retryAt: number;
+  /** Since when writes have been failing (null: the last one succeeded), and when that was last logged. */
+  failingSince: number | null;
+  failureLoggedAt: number;
   written: number;
   dropped: number;
   /** Events the database refused (bad data, not a lost connection). */
@@ -37,7 +53,12 @@ const slot = Symbol.for("neuronedge.usageRecorder");
 const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   buffer: [],
   timer: null,
+  timerDue: 0,
   flushing: null,
+  next: null,
+  retryAt: 0,
+  failingSince: null,
+  failureLoggedAt: 0,
   written: 0,
   dropped: 0,
   refused: 0,
@@ -48,12 +69,19 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   pendingCost: new Map(),
 });
 
-function schedule(): void {
-  if (state.timer || state.buffer.length === 0) return;
+/** One timer at most: a sooner flush replaces a later one. */
+function schedule(delayMs = FLUSH_EVERY_MS): void {
+  if (state.buffer.length === 0) return;
+  const due = Date.now() + Math.max(delayMs, state.retryAt - Date.now(), 0);
+  if (state.timer) {
+    if (state.timerDue <= due) return;
+    clearTimeout(state.timer);
+  }
+  state.timerDue = due;
   state.timer = setTimeout(() => {
     state.timer = null;
     void flushUsage();
-  }, FLUSH_EVERY_MS);
+  }, due - Date.now());
   state.timer.unref();
 }
 
@@ -71,14 +99,15 @@ export function pendingCostOf(keyId: string): number {
   return state.pendingCost.get(keyId) ?? 0;
 }
 
-// What Postgres cannot store would fail the whole batch: text with NUL in it, names too long for
+// What Postgres cannot store would fail the whole batch: text with NUL or a lone surrogate in it
+// (cutting a name to length can split a pair too), names too long for
 // the rollups' primary-key index (a model name comes from the caller's request), counts that
 // are not int4 (an upstream may report 12.5 or 3e9 tokens), costs that are not finite.
 const MAX_NAME = 256;
 const MAX_INT4 = 2_147_483_647;
 const storableText = (s: string, max: number) => {
   const cut = s.length > max ? s.slice(0, max) : s;
-  return cut.includes("\0") ? cut.replaceAll("\0", "\uFFFD") : cut;
+  return (cut.includes("\0") ? cut.replaceAll("\0", "\uFFFD") : cut).toWellFormed();
 };
 const storableCount = (n: number) => (n > 0 ? Math.min(Math.round(n), MAX_INT4) : 0); // NaN > 0 is false
 
@@ -99,14 +128,16 @@ function storable(e: UsageEvent): UsageEvent {
 export function recordUsage(event: UsageEvent): void {
   storable(event);
   addPending([event], 1);
-  if (state.buffer.length >= MAX_BUFFERED) {
+  if (state.buffer.length >= limits.maxBuffered) {
     // The database has been away for a long time: keep the newest, say so loudly.
     addPending([state.buffer.shift()!], -1);
-    if (state.dropped++ % 1000 === 0) console.error("[neuronedge] usage buffer full: dropping the oldest events");
+    if (state.dropped++ % 1000 === 0) {
+      console.error(`[neuronedge] usage buffer full (${limits.maxBuffered} events): dropping the oldest; ${state.dropped} dropped so far`);
+    }
   }
   state.buffer.push(event);
-  if (state.buffer.length >= BATCH) void flushUsage();
-  else schedule();
+  // A full batch is written at once, unless a write is under way (it takes this one too) or just failed.
+  schedule(state.buffer.length >= BATCH && !state.flushing ? 0 : FLUSH_EVERY_MS);
 }
 
 // The embedded database is analyzed here (db/queries/usage-write.ts says why) each time the
@@ -127,8 +158,25 @@ async function analyzeIfGrown(written: number): Promise<void> {
     state.analyzeDue = Math.max(ANALYZE_AT_LEAST, (await usageEventsAnalyzedRows()) ?? 0);
   } catch (err) {
     // Statistics are an optimisation: the events are written; try again after the next batch.
-    console.error("[neuronedge] could not analyze the usage tables:", (err as Error).message);
+    console.error("[neuronedge] could not analyze the usage tables:", describeError(err));
   }
+}
+
+function writeFailed(err: unknown): void {
+  const now = Date.now();
+  state.retryAt = now + RETRY_MS;
+  if (state.failingSince !== null && now - state.failureLoggedAt < FAILURE_LOG_EVERY_MS) return;
+  const since = state.failingSince === null ? "" : ` (failing for ${Math.round((now - state.failingSince) / 1000)} s)`;
+  state.failingSince ??= now;
+  state.failureLoggedAt = now;
+  console.error(`[neuronedge] could not write usage events, will retry; ${state.buffer.length} buffered${since}:`, describeError(err));
+}
+
+function writeSucceeded(): void {
+  if (state.failingSince === null) return;
+  console.error(`[neuronedge] usage events are being written again after ${Math.round((Date.now() - state.failingSince) / 1000)} s of failures`);
+  state.failingSince = null;
+  state.retryAt = 0;
 }
 
 /** Bad data (SQLSTATE classes 22 and 23) or a program limit (54): retrying cannot help. Drizzle
@@ -150,6 +198,7 @@ async function drain(): Promise<void> {
         await insertUsageBatch({ events: part });
         state.written += part.length;
         addPending(part, -1);
+        writeSucceeded();
         await analyzeIfGrown(part.length);
         state.writeMs += performance.now() - started;
         const spent = process.cpuUsage(cpu);
@@ -157,7 +206,7 @@ async function drain(): Promise<void> {
       } catch (err) {
         if (!refusedOutright(err)) {
           state.buffer.unshift(...part, ...parts.flat());
-          console.error("[neuronedge] could not write usage events, will retry:", (err as Error).message);
+          writeFailed(err);
           return;
         }
         if (part.length > 1) {
@@ -167,28 +216,48 @@ async function drain(): Promise<void> {
         }
         state.refused++;
         addPending(part, -1);
-        console.error(`[neuronedge] the database refused a usage event of key ${part[0].keyId}, dropped it:`, (err as Error).message);
+        console.error(`[neuronedge] the database refused a usage event of key ${part[0].keyId}, dropped it:`, describeError(err));
       }
     }
   }
 }
 
-/** Writes everything buffered so far; concurrent callers share one drain. */
-export async function flushUsage(): Promise<void> {
-  // Whole answers are metered in a setImmediate just after they are sent (lib/gateway/usage.ts):
-  // one turn of the loop lets those already scheduled record their events before this write.
-  await new Promise((resolve) => setImmediate(resolve));
+/** One drain at a time, none before retryAt (waited for: at most RETRY_MS). */
+async function drainOnce(): Promise<void> {
+  const wait = state.retryAt - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, RETRY_MS)));
+  if (state.flushing) return state.flushing;
+  if (state.buffer.length === 0) return;
   if (state.timer) {
     clearTimeout(state.timer);
     state.timer = null;
   }
-  while (state.flushing) await state.flushing;
-  if (state.buffer.length === 0) return;
   state.flushing = drain().finally(() => {
     state.flushing = null;
-    schedule();
+    schedule(); // what arrived meanwhile, or a retry after a failure
   });
-  await state.flushing;
+  return state.flushing;
+}
+
+/** Writes everything buffered so far (one attempt: after a failure, the events stay buffered for the next). */
+export async function flushUsage(): Promise<void> {
+  // Whole answers are metered in a setImmediate just after they are sent (lib/gateway/usage.ts):
+  // one turn of the loop lets those already scheduled record their events before this write.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!state.flushing) return drainOnce();
+  // A write is under way and may not hold our events: every caller meanwhile shares the one after it.
+  const current = state.flushing;
+  const run = () => {
+    state.next = null;
+    return drainOnce();
+  };
+  state.next ??= current.then(run, run);
+  return state.next;
+}
+
+/** Tests shrink the buffer to show its bound without a million events. */
+export function usageRecorderLimits(next: Partial<typeof limits> = {}): typeof limits {
+  return Object.assign(limits, next);
 }
 
 export function usageRecorderStats() {
