@@ -174,14 +174,16 @@ async function verifyCold(key: string, id: string, digest: string): Promise<Veri
   state.lookups++;
   const row = await getKeyForVerification({ id });
   if (!row) return rememberFailure(digest, { ok: false, reason: "invalid" });
-  const matches = await state.queue.run(id, () => {
+  const matches = await state.queue.run(id, async () => {
+    // Again at the front of the queue: failures counted while this one waited may have closed the id.
+    assertIdNotThrottled(id, Date.now());
     state.bcryptCompares++;
-    return compareKey(key, row.keyHash);
+    const ok = await compareKey(key, row.keyHash);
+    // Counted before the queue starts the next job, which must already see it.
+    if (!ok) countFailure(id, Date.now());
+    return ok;
   });
-  if (!matches) {
-    countFailure(id, Date.now());
-    return rememberFailure(digest, { ok: false, reason: "invalid" });
-  }
+  if (!matches) return rememberFailure(digest, { ok: false, reason: "invalid" });
   if (row.revokedAt) return rememberFailure(digest, { ok: false, reason: "revoked" });
   // Changed while we read it: answer this once, and read the row again on the next use.
   rememberVerified(digest, row, row.keyHash, (state.forgottenAt.get(id) ?? -1) <= startedAt);

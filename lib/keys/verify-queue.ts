@@ -72,8 +72,14 @@ export class FairQueue {
       this.#running++;
       // Counted out before the caller resumes, so what it sees next already has room.
       Promise.resolve().then(job.run).then(
-        (v) => (this.#release(id), job.resolve(v)),
-        (e) => (this.#release(id), job.reject(e)),
+        (v) => {
+          this.#release(id);
+          job.resolve(v);
+        },
+        (e) => {
+          this.#release(id);
+          job.reject(e);
+        },
       );
     }
   }
