@@ -16,6 +16,9 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 export const baseURL = `http://127.0.0.1:${port}`;
 // A fresh database for every run; `.data-*/` is gitignored. e2e/web-server.mjs empties it first.
 const dataDir = join(import.meta.dirname, ".data-e2e");
+// e2e/web-server.mjs copies the server's output here; e2e/secret-scan-reporter.ts scans it and
+// the database once the server has stopped.
+const serverLog = join(import.meta.dirname, "test-results", "e2e-server.log");
 
 export default defineConfig({
   testDir: "e2e",
@@ -28,7 +31,12 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  reporter: [
+    ["list"],
+    ["json", { outputFile: "test-results/e2e.json" }],
+    // Last: it fails the run if the web server's log or database holds a secret.
+    ["./e2e/secret-scan-reporter.ts", { log: serverLog, dataDir }],
+  ],
   use: {
     baseURL,
     permissions: ["clipboard-read", "clipboard-write"],
@@ -69,6 +77,7 @@ export default defineConfig({
       PORT: String(port),
       HOST: "127.0.0.1",
       DATA_DIR: dataDir,
+      E2E_SERVER_LOG: serverLog,
       NEXT_TELEMETRY_DISABLED: "1",
       // Local mode, whatever the developer's shell has: the specs test the no-sign-in dashboard.
       CLERK_SECRET_KEY: "",

@@ -1,14 +1,16 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
 import OpenAI from "openai";
+import { PROVIDER_KEY_MARKER } from "./secret-scan";
 
 // The official SDKs pointed at the gateway exactly as the README tells users to: only the base
 // URL and one header change. `base` is a gateway origin such as http://127.0.0.1:41234.
 
+// Each holds PROVIDER_KEY_MARKER, which the secret scan looks for in every log line and row.
 export const PROVIDER_KEYS = {
-  openai: "sk-provider-secret-123",
-  anthropic: "sk-ant-provider-456",
-  google: "goog-provider-789",
+  openai: `sk-${PROVIDER_KEY_MARKER}-openai-123`,
+  anthropic: `sk-ant-${PROVIDER_KEY_MARKER}-anthropic-456`,
+  google: `goog-${PROVIDER_KEY_MARKER}-google-789`,
 } as const;
 
 /** providerKey null sends no X-Provider-API-Key at all. */

@@ -33,6 +33,15 @@ describe("management bodies", () => {
     );
   });
 
+  it("a lone surrogate (which Postgres cannot store) in a value or a name: 400 naming the field, not 500", async () => {
+    const value = await refusal('{"name":"\\u0301\\udfff"}');
+    expect([value.status, value.param]).toEqual([400, "name"]);
+    expect(value.message).toMatch(/unpaired surrogates/);
+    expect((await refusal('{"allowed_models":["ok","\\ud800x"]}')).param).toBe("allowed_models.1");
+    // A pair is one character, and fine.
+    await expect(readJson(post('{"name":"\\ud83d\\ude00"}'), updateKeyInput)).resolves.toMatchObject({ name: "😀" });
+  });
+
   it("brackets inside strings, escaped quotes included, are not nesting", () => {
     expect(nestingDepth(`{"name":"${"[{".repeat(1_000)}\\"[["}`)).toBe(1);
     expect(nestingDepth(`["\\\\", [1]]`)).toBe(2);

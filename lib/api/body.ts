@@ -55,7 +55,8 @@ export function nestingDepth(text: string): number {
 }
 
 /**
- * Where in a parsed JSON value a string (or a property name) holds NUL, as a param path.
+ * Where in a parsed JSON value a string (or a property name) is text Postgres cannot store, as a
+ * param path.
  * An explicit stack rather than recursion, so a deep value cannot overflow the call stack;
  * depth-first in document order, so the first field at fault is the one named.
  */
@@ -65,27 +66,32 @@ function nulAt(root: unknown): string | null {
     const { value, path, badKey } = stack.pop()!;
     if (badKey) return path;
     if (typeof value === "string") {
-      if (value.includes("\0")) return path;
+      if (!storable(value)) return path;
       continue;
     }
     if (value === null || typeof value !== "object") continue;
     const entries = Object.entries(value);
     for (let i = entries.length - 1; i >= 0; i--) {
       const [k, v] = entries[i];
-      stack.push({ value: v, path: path ? `${path}.${k}` : k, badKey: k.includes("\0") }); // as zod names it: allowed_models.0
+      stack.push({ value: v, path: path ? `${path}.${k}` : k, badKey: !storable(k) }); // as zod names it: allowed_models.0
     }
   }
   return null;
 }
 
+/** Postgres text holds neither NUL nor a lone UTF-16 surrogate (which has no UTF-8 form). */
+const storable = (s: string) => !s.includes("\0") && s.isWellFormed();
+
 /**
- * Postgres text cannot hold NUL (\u0000): a value with one would fail deep in a query as a 500.
+ * Text Postgres cannot store would fail deep in a query as a 500 (and, in a usage event, be lost).
  * It is the caller's input, so it is a 400 that names the field.
  */
 export function rejectNul(value: unknown): void {
   const param = nulAt(value);
   if (param === null) return;
-  throw new AppError("bad_request", `${param || "The request"} must not contain NUL (\\u0000) characters.`, {
-    param: param || undefined,
-  });
+  throw new AppError(
+    "bad_request",
+    `${param || "The request"} must not contain NUL (\\u0000) characters or unpaired surrogates (such as \\udfff).`,
+    { param: param || undefined },
+  );
 }

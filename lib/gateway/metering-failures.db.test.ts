@@ -19,6 +19,19 @@ const { openai, anthropic } = sdkClients(gw);
 
 describe.each<Door>(["node", "web"])("usage metering through the %s door", (door) => {
   describe("calls that do not finish normally", () => {
+    it("a model name Postgres cannot store (a lone surrogate, a NUL) is still billed, as well-formed text", async () => {
+      const { id, key } = await gw.liveKey();
+      const res = await fetch(`${gw.urls[door]}/v1/openai/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "x-provider-api-key": "sk-test-provider", "content-type": "application/json" },
+        // Raw JSON: the escapes reach the gateway as a lone surrogate and a NUL in the parsed string.
+        body: '{"model":"gpt\\u0301\\udfff\\u0000x","messages":[{"role":"user","content":"hi"}]}',
+      });
+      expect(res.status).toBe(200);
+      const e = await onlyEvent(id);
+      expect(e.model).toBe("gpt\u0301\uFFFD\uFFFDx");
+    });
+
     it("a stream the client aborts after the first chunk is recorded once, as aborted", async () => {
       const { id, key } = await gw.liveKey();
       gw.mock.setStreaming({ chunks: 50, chunkDelayMs: 20 });

@@ -121,7 +121,7 @@ describe("management API in local mode", () => {
         [400, "model"],
         [400, "key_id"],
       ]);
-      expect(cases[0].json.error.message).toBe("name must not contain NUL (\\u0000) characters.");
+      expect(cases[0].json.error.message).toBe("name must not contain NUL (\\u0000) characters or unpaired surrogates (such as \\udfff).");
       // Nothing was half-done: the key kept its policy.
       expect((await call("GET", `/api/keys/${json.id}`)).json.allowed_models).toBeNull();
     });
