@@ -32,14 +32,21 @@ function chatStream(model: string, deltas: number, bytes: number, includeUsage: 
   const choice = (delta: object, finish: string | null = null) => ({ index: 0, delta, logprobs: null, finish_reason: finish });
   const word = "lorem ipsum dolor sit amet ".repeat(Math.ceil(bytes / 27)).slice(0, bytes);
   // The simulator never delays the first paced frame: pacing the opening chunk makes the first delta wait.
-  const frames: SseFrame[] = [{ data: { ...base, choices: [choice({ role: "assistant", content: "" })], ...extra }, paced: pace === "first" }];
+  const frames: SseFrame[] = [
+    { data: { ...base, choices: [choice({ role: "assistant", content: "" })], ...extra }, paced: pace === "first" },
+  ];
   for (let i = 0; i < deltas; i++) {
-    frames.push({ data: { ...base, choices: [choice({ content: word })], ...extra }, paced: pace === "every" || (pace === "first" && i === 0) });
+    frames.push({
+      data: { ...base, choices: [choice({ content: word })], ...extra },
+      paced: pace === "every" || (pace === "first" && i === 0),
+    });
   }
   frames.push({ data: { ...base, choices: [choice({}, "stop")], ...extra } });
   if (includeUsage) {
     const completion = Math.ceil((deltas * bytes) / 4);
-    frames.push({ data: { ...base, choices: [], usage: { prompt_tokens: 12, completion_tokens: completion, total_tokens: 12 + completion } } });
+    frames.push({
+      data: { ...base, choices: [], usage: { prompt_tokens: 12, completion_tokens: completion, total_tokens: 12 + completion } },
+    });
   }
   frames.push({ data: "[DONE]" });
   return frames;

@@ -29,11 +29,26 @@ const { parseUsageQuery, queryUsage, usageCsv, usageJson } = await import("@/lib
 await migrateDatabase();
 const db = await getDb();
 const ownerId = `bench_${Date.now().toString(36)}`;
-const caller = { ownerId, actorId: ownerId, via: "session" as const, permissions: ["keys:write" as const, "proxy" as const], ambient: false };
+const caller = {
+  ownerId,
+  actorId: ownerId,
+  via: "session" as const,
+  permissions: ["keys:write" as const, "proxy" as const],
+  ambient: false,
+};
 const keys: string[] = [];
 for (let i = 0; i < 20; i++) keys.push((await createKey(caller, { name: `key ${i}`, environment: i < 16 ? "live" : "test" })).id);
 
-const models = ["gpt-5.2", "gpt-5-mini", "claude-sonnet-5-5", "claude-haiku-4-5", "gemini-2.5-flash", "mistral-large-latest", "llama-3.3-70b", "deepseek-chat"];
+const models = [
+  "gpt-5.2",
+  "gpt-5-mini",
+  "claude-sonnet-5-5",
+  "claude-haiku-4-5",
+  "gemini-2.5-flash",
+  "mistral-large-latest",
+  "llama-3.3-70b",
+  "deepseek-chat",
+];
 const providers = ["openai", "openai", "anthropic", "anthropic", "google", "mistral", "groq", "deepseek"];
 
 console.log(`generating ${EVENTS.toLocaleString()} events over 90 days for 20 keys (${process.env.DATABASE_URL ? "Postgres" : "PGlite"})…`);
