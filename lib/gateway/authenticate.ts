@@ -2,6 +2,7 @@ import { AppError } from "@/lib/errors";
 import { looksLikeGatewayKey } from "@/lib/keys/format";
 import { keyRefusal } from "@/lib/keys/refusals";
 import { verifyKey, type VerifiedKey } from "@/lib/keys/verifier";
+import { KEY_HEADERS } from "./formats";
 import type { HeaderSource } from "./types";
 
 // Who is calling through /v1: the gateway key, wherever the caller's SDK put it.
@@ -13,7 +14,7 @@ function gatewayKeyFrom(headers: HeaderSource): string | null {
     const m = /^Bearer\s+(\S+)/i.exec(auth);
     if (m && looksLikeGatewayKey(m[1])) return m[1];
   }
-  for (const name of ["x-api-key", "x-goog-api-key"]) {
+  for (const name of KEY_HEADERS) {
     const v = headers.get(name);
     if (v && looksLikeGatewayKey(v)) return v;
   }

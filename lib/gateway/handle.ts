@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { authenticateKey } from "./authenticate";
 import { readBody } from "./body";
 import { providerErrorJson } from "./errors";
+import { FORMATS } from "./formats";
 import { clientHeaders, upstreamHeaders } from "./headers";
 import { inspectRequest } from "./request-info";
 import { injectStreamUsage, injectStreamUsageRaw, serializeBody, usageChunkFilter } from "./stream-usage";
@@ -10,7 +11,6 @@ import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } fro
 import { simulate } from "./simulator";
 import type { GatewayRequest, GatewayResponse } from "./types";
 import { callUpstream } from "./upstream";
-import { endpointOf } from "./url";
 import { upstreamUrl } from "./upstream-url";
 import { meterResponse, recordWithoutBody, type CallContext } from "./usage";
 import { admit, assertModelAllowed, assertProviderAllowed, assertWithinBudget, estimateTokens } from "@/lib/limits/enforce";
@@ -56,7 +56,7 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
       key,
       provider: provider.id,
       format,
-      endpoint: endpointOf(path),
+      endpoint: FORMATS[format].endpoint(path),
       model: null,
       startedAt,
       ts: new Date(),
@@ -69,7 +69,7 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
     // Listing models (GET) names none; everything else is judged by the model it asks for.
     if (req.method !== "GET") assertModelAllowed(key, info.model);
     await assertWithinBudget(key);
-    const admission = await admit(key, estimateTokens(body?.length ?? 0, info.json));
+    const admission = await admit(key, estimateTokens(format, body?.length ?? 0, info.json));
     call.reservation = admission.reservation;
 
     if (key.environment === "test") {

@@ -1,3 +1,4 @@
+import { KEY_HEADERS } from "./formats";
 import type { ProviderAdapter } from "./providers";
 import type { GatewayRequest } from "./types";
 
@@ -7,8 +8,7 @@ import type { GatewayRequest } from "./types";
 // Never forwarded upstream: our own credentials, hop-by-hop headers, and what undici sets.
 const DROP_REQUEST = new Set([
   "authorization",
-  "x-api-key",
-  "x-goog-api-key",
+  ...KEY_HEADERS,
   "x-provider-api-key",
   "host",
   "connection",

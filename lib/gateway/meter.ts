@@ -1,4 +1,5 @@
-import type { WireFormat } from "./providers";
+import { FORMATS, type RunningUsage, type WireFormat } from "./formats";
+import { obj } from "./formats/types";
 
 // Reads token usage out of a response body as it streams past, never holding the
 // stream back: JSON bodies are copied aside and parsed at the end; in SSE bodies only
@@ -19,81 +20,15 @@ export interface Meter {
 
 const MAX_JSON_COPY = 32 * 1024 * 1024;
 
-type Obj = Record<string, unknown>;
-const num = (v: unknown): number => (typeof v === "number" && Number.isFinite(v) ? v : 0);
-const obj = (v: unknown): Obj | undefined => (v && typeof v === "object" ? (v as Obj) : undefined);
-
-/** Anthropic's input counters arrive separately and are summed at the end. */
-interface Running extends MeteredUsage {
-  anthropicInput?: number;
-  anthropicCacheWrite?: number;
-}
-
-/** Folds one JSON object (a whole body, or one SSE event) into the running usage. */
-type Absorb = (u: Running, data: Obj) => void;
-
-// OpenAI-compatible: chat completions, embeddings and the Responses API.
-const absorbOpenAI: Absorb = (u, data) => {
-  const response = obj(data.response); // Responses API stream events wrap the response
-  const src = response ?? data;
-  if (typeof src.model === "string") u.model = src.model;
-  const usage = obj(src.usage);
-  if (!usage) return;
-  if ("input_tokens" in usage || "output_tokens" in usage) {
-    u.inputTokens = num(usage.input_tokens);
-    u.outputTokens = num(usage.output_tokens);
-    u.cachedInputTokens = num(obj(usage.input_tokens_details)?.cached_tokens);
-  } else {
-    u.inputTokens = num(usage.prompt_tokens);
-    u.outputTokens = num(usage.completion_tokens);
-    u.cachedInputTokens = num(obj(usage.prompt_tokens_details)?.cached_tokens);
-  }
-};
-
-// Anthropic reports input (and cache) tokens in message_start and the cumulative output
-// count in message_delta; a non-streamed message carries both in `usage`.
-const absorbAnthropic: Absorb = (u, data) => {
-  const message = obj(data.message);
-  const src = message ?? data;
-  if (typeof src.model === "string") u.model = src.model;
-  const usage = obj(src.usage);
-  if (!usage) return;
-  // message_delta may repeat the input counters, or send them as null: null keeps what
-  // message_start said (as the SDK does). All are cumulative, so they replace, never add.
-  const given = (k: string) => typeof usage[k] === "number";
-  if (given("input_tokens")) u.anthropicInput = num(usage.input_tokens);
-  if (given("cache_creation_input_tokens")) u.anthropicCacheWrite = num(usage.cache_creation_input_tokens);
-  if (given("cache_read_input_tokens")) u.cachedInputTokens = num(usage.cache_read_input_tokens);
-  u.inputTokens = (u.anthropicInput ?? 0) + (u.anthropicCacheWrite ?? 0) + u.cachedInputTokens;
-  if (given("output_tokens")) u.outputTokens = num(usage.output_tokens);
-};
-
-// Gemini repeats cumulative usageMetadata on streamed chunks: the last one wins.
-const absorbGemini: Absorb = (u, data) => {
-  if (typeof data.modelVersion === "string" && !u.model) u.model = data.modelVersion;
-  const usage = obj(data.usageMetadata);
-  if (!usage) return;
-  u.inputTokens = num(usage.promptTokenCount);
-  u.cachedInputTokens = num(usage.cachedContentTokenCount);
-  u.outputTokens = num(usage.candidatesTokenCount) + num(usage.thoughtsTokenCount);
-};
-
-const absorbers: Record<WireFormat, Absorb> = { openai: absorbOpenAI, anthropic: absorbAnthropic, gemini: absorbGemini };
-
 // Lines worth parsing (usage objects carry the model too); content deltas, and OpenAI's
-// `"usage":null` on every chunk, are skipped without JSON.parse.
-const USAGE_HINT: Record<WireFormat, RegExp> = {
-  openai: /"usage"\s*:\s*\{/,
-  anthropic: /"usage"\s*:\s*\{/,
-  gemini: /"usageMetadata"\s*:\s*\{/,
-};
-// The same hint, found in the bytes: lines without it are never decoded at all. JSON whitespace
-// but for newlines, which end an SSE line.
-const USAGE_OBJECT: Record<WireFormat, RegExp> = {
-  openai: /"usage"[ \t\r]*:[ \t\r]*\{/g,
-  anthropic: /"usage"[ \t\r]*:[ \t\r]*\{/g,
-  gemini: /"usageMetadata"[ \t\r]*:[ \t\r]*\{/g,
-};
+// `"usage":null` on every chunk, are skipped without JSON.parse. The same hint is found in the
+// bytes first (JSON whitespace but for newlines, which end an SSE line): lines without it are
+// never decoded at all.
+const usageHint = (key: string) => new RegExp(`"${key}"\\s*:\\s*\\{`);
+const usageObject = (key: string) => new RegExp(`"${key}"[ \\t\\r]*:[ \\t\\r]*\\{`, "g");
+const patterns = Object.fromEntries(
+  Object.entries(FORMATS).map(([format, spec]) => [format, { hint: usageHint(spec.usageKey), object: usageObject(spec.usageKey) }]),
+) as Record<WireFormat, { hint: RegExp; object: RegExp }>;
 
 const NL = 0x0a;
 
@@ -111,7 +46,7 @@ export function usageObjectsIn(buf: Buffer, pattern: RegExp, from: number, to: n
   return found;
 }
 
-export const USAGE_OBJECT_OPENAI = USAGE_OBJECT.openai;
+export const USAGE_OBJECT_OPENAI = patterns.openai.object;
 
 export const asBuffer = (chunk: Uint8Array): Buffer =>
   Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -121,8 +56,8 @@ function emptyUsage(model: string | null): MeteredUsage {
 }
 
 export function createMeter(format: WireFormat, streamed: boolean, requestModel: string | null): Meter {
-  const absorb = absorbers[format];
-  const usage: Running = emptyUsage(null);
+  const { absorb } = FORMATS[format];
+  const usage: RunningUsage = emptyUsage(null);
   const finish = (): MeteredUsage => ({
     model: usage.model ?? requestModel,
     inputTokens: usage.inputTokens,
@@ -157,8 +92,7 @@ export function createMeter(format: WireFormat, streamed: boolean, requestModel:
     };
   }
 
-  const hint = USAGE_HINT[format];
-  const pattern = USAGE_OBJECT[format];
+  const { hint, object: pattern } = patterns[format];
   const line = (l: string) => {
     if (!l.startsWith("data:")) return;
     const payload = l.slice(5).trimStart();

@@ -1,6 +1,4 @@
-import { AppError } from "@/lib/errors";
-import { decodeComponent } from "@/lib/uri";
-import type { WireFormat } from "./providers";
+import { FORMATS, type WireFormat } from "./formats";
 
 // What the gateway needs from a request body: the model, whether it streams, and (for small
 // bodies) the parsed JSON. Large bodies are scanned, not parsed.
@@ -14,11 +12,10 @@ export interface RequestInfo {
 }
 
 export function inspectRequest(format: WireFormat, path: string, body: Buffer | null): RequestInfo {
-  if (format === "gemini") {
-    // Gemini names the model and the streaming mode in the path, not the body.
-    const m = /\/models\/([^/:]+)/.exec(path);
+  const fromPath = FORMATS[format].fromPath;
+  if (fromPath) {
     const json = body && body.length <= PARSE_LIMIT ? parseObject(body) : null;
-    return { model: m ? pathModel(m[1]) : null, stream: path.includes(":streamGenerateContent"), json };
+    return { ...fromPath(path), json };
   }
   if (!body || body.length === 0) return { model: null, stream: false, json: null };
   if (body.length <= PARSE_LIMIT) {
@@ -34,12 +31,6 @@ export function inspectRequest(format: WireFormat, path: string, body: Buffer | 
     stream: /"stream"\s*:\s*true/.test(text),
     json: null,
   };
-}
-
-function pathModel(segment: string): string {
-  const model = decodeComponent(segment);
-  if (model === null) throw new AppError("bad_request", `The model in the path, '${segment}', is not valid percent-encoding.`);
-  return model;
 }
 
 function parseObject(body: Buffer): Record<string, unknown> | null {

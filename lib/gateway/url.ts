@@ -11,8 +11,3 @@ export function splitGatewayUrl(url: string): { provider: string; path: string; 
     ? { provider: rest, path: "/", search }
     : { provider: rest.slice(0, slash), path: rest.slice(slash), search };
 }
-
-/** The endpoint as recorded: the path, with Gemini's model segment generalised. */
-export function endpointOf(path: string): string {
-  return path.replace(/\/models\/[^/:]+/, "/models/{model}");
-}

@@ -1,3 +1,4 @@
+import { FORMATS, type WireFormat } from "@/lib/gateway/formats";
 import { AppError } from "@/lib/errors";
 import { modelAllowed } from "@/lib/keys/policy";
 import type { VerifiedKey } from "@/lib/keys/verifier";
@@ -78,10 +79,7 @@ const DEFAULT_OUTPUT_RESERVE = 256;
  * Tokens to reserve before the call: the prompt at ~4 bytes a token, plus the output the
  * request allows (max_tokens and its cousins), or a modest default when it sets none.
  */
-export function estimateTokens(bodyBytes: number, json: Record<string, unknown> | null): number {
-  const gen = json?.generationConfig as Record<string, unknown> | undefined;
-  const cap = [json?.max_tokens, json?.max_completion_tokens, json?.max_output_tokens, gen?.maxOutputTokens].find(
-    (v): v is number => typeof v === "number" && v > 0,
-  );
+export function estimateTokens(format: WireFormat, bodyBytes: number, json: Record<string, unknown> | null): number {
+  const cap = json && FORMATS[format].outputCaps(json).find((v): v is number => typeof v === "number" && v > 0);
   return Math.ceil(bodyBytes / 4) + (cap ?? DEFAULT_OUTPUT_RESERVE);
 }

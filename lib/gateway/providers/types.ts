@@ -1,5 +1,6 @@
-/** How a provider speaks: decides error shapes, usage parsing and the test-key simulator. */
-export type WireFormat = "openai" | "anthropic" | "gemini";
+import type { WireFormat } from "../formats";
+
+export type { WireFormat };
 
 export interface ProviderAdapter {
   id: string;

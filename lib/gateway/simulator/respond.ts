@@ -1,7 +1,8 @@
 // Result helpers shared by the format modules: ids, JSON bodies, SSE results, provider-shaped errors.
+import { FORMATS, type WireFormat } from "../formats";
 import type { SseFrame } from "./sse";
 
-export type SimulatorFormat = "openai" | "anthropic" | "gemini";
+export type SimulatorFormat = WireFormat;
 
 /**
  * A simulated answer as plain data: a JSON body, or SSE frames to be paced out.
@@ -48,39 +49,6 @@ export function sse(format: SimulatorFormat, frames: SseFrame[]): SimResult {
   return { status: 200, headers: { ...SSE_HEADERS, ...requestIdHeader(format) }, frames };
 }
 
-const OPENAI_TYPES: Record<number, string> = {
-  400: "invalid_request_error",
-  401: "invalid_request_error",
-  403: "invalid_request_error",
-  404: "invalid_request_error",
-  429: "requests",
-};
-const OPENAI_CODES: Record<number, string> = {
-  401: "invalid_api_key",
-  404: "not_found",
-  429: "rate_limit_exceeded",
-};
-const ANTHROPIC_TYPES: Record<number, string> = {
-  400: "invalid_request_error",
-  401: "authentication_error",
-  403: "permission_error",
-  404: "not_found_error",
-  413: "request_too_large",
-  429: "rate_limit_error",
-  529: "overloaded_error",
-};
-const GEMINI_STATUSES: Record<number, string> = {
-  400: "INVALID_ARGUMENT",
-  401: "UNAUTHENTICATED",
-  403: "PERMISSION_DENIED",
-  404: "NOT_FOUND",
-  409: "ABORTED",
-  429: "RESOURCE_EXHAUSTED",
-  500: "INTERNAL",
-  503: "UNAVAILABLE",
-  504: "DEADLINE_EXCEEDED",
-};
-
 /** The error body a provider sends for `status`, so its SDK raises the matching error class. */
 export function errorBody(
   format: SimulatorFormat,
@@ -88,22 +56,7 @@ export function errorBody(
   message: string,
   opts: { param?: string | null; code?: string | null } = {},
 ): unknown {
-  if (format === "openai") {
-    return {
-      error: {
-        message,
-        type: OPENAI_TYPES[status] ?? (status >= 500 ? "server_error" : "invalid_request_error"),
-        param: opts.param ?? null,
-        code: opts.code !== undefined ? opts.code : (OPENAI_CODES[status] ?? null),
-      },
-    };
-  }
-  if (format === "anthropic") {
-    return { type: "error", error: { type: ANTHROPIC_TYPES[status] ?? "api_error", message } };
-  }
-  return {
-    error: { code: status, message, status: GEMINI_STATUSES[status] ?? (status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION") },
-  };
+  return FORMATS[format].errorBody(status, message, opts);
 }
 
 export function errorResult(
