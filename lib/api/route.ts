@@ -17,10 +17,7 @@ interface Context<P> {
 
 type NextContext<P> = { params: Promise<P> };
 
-export function apiRoute<P = Record<string, never>>(
-  options: { permission?: Permission },
-  handler: (ctx: Context<P>) => Promise<Response>,
-) {
+export function apiRoute<P = Record<string, never>>(options: { permission?: Permission }, handler: (ctx: Context<P>) => Promise<Response>) {
   return async (req: Request, ctx?: NextContext<P>): Promise<Response> => {
     try {
       assertLocalHost(getEnv(), req.headers.get("host"));
@@ -38,6 +35,18 @@ export function apiRoute<P = Record<string, never>>(
 }
 
 /** For the methods a route does not serve: 405 in our error shape, with Allow. */
+/** An /api route that needs no caller (health): the same Host check and error answers, nothing else. */
+export function publicRoute(handler: (req: Request) => Promise<Response>) {
+  return async (req: Request): Promise<Response> => {
+    try {
+      assertLocalHost(getEnv(), req.headers.get("host"));
+      return await handler(req);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
 export function methodNotAllowed(allowed: string[]) {
   return async (req: Request): Promise<Response> =>
     errorResponse(

@@ -21,6 +21,12 @@ describe("GET /api/health", () => {
     expect(res.json).toMatchObject({ status: "ok", database: "ok" });
   });
 
+  it("in local mode, answers loopback Host names only (DNS rebinding), like every other route", async () => {
+    const res = await call("GET", "/api/health", { headers: { host: "evil.example:3000" } });
+    expect(res.status).toBe(403);
+    expect(res.json.error.code).toBe("forbidden");
+  });
+
   it("is 503 when the database is unreachable", async () => {
     await closeDb();
     process.env.DATABASE_URL = "postgres://postgres@127.0.0.1:1/nowhere"; // nothing listens on port 1
