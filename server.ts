@@ -77,9 +77,7 @@ async function main(): Promise<void> {
   });
   const { port } = server.address() as AddressInfo;
   const shownHost = env.host.includes(":") ? `[${env.host}]` : env.host;
-  console.log(
-    `NeuronEdge ready on http://${shownHost}:${port} (${env.clerkEnabled ? "Clerk" : "local"} mode, ${describeDatabase()})`,
-  );
+  console.log(`NeuronEdge ready on http://${shownHost}:${port} (${env.clerkEnabled ? "Clerk" : "local"} mode, ${describeDatabase()})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -106,10 +106,7 @@ export const usageDaily = pgTable(
     model: text("model").notNull(),
     ...rollupSums(),
   },
-  (t) => [
-    primaryKey({ columns: [t.ownerId, t.day, t.keyId, t.provider, t.model] }),
-    index("usage_daily_key_day_idx").on(t.keyId, t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.ownerId, t.day, t.keyId, t.provider, t.model] }), index("usage_daily_key_day_idx").on(t.keyId, t.day)],
 );
 
 /**

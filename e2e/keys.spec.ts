@@ -1,13 +1,5 @@
 import { expect, test } from "@playwright/test";
-import {
-  createKeyViaApi,
-  headerCreateButton,
-  keyRow,
-  listKeys,
-  revokeAllKeys,
-  screenshotPath,
-  uniqueName,
-} from "./helpers";
+import { createKeyViaApi, headerCreateButton, keyRow, listKeys, revokeAllKeys, screenshotPath, uniqueName } from "./helpers";
 
 const LIVE_KEY = /^ne_live_[0-9A-Za-z]{40}$/;
 const TEST_KEY = /^ne_test_[0-9A-Za-z]{40}$/;

@@ -13,15 +13,12 @@ interface RawResponse {
 function raw(baseURL: string, method: string, path: string, headers: Record<string, string> = {}, body?: string) {
   const url = new URL(path, baseURL);
   return new Promise<RawResponse>((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers },
-      (res) => {
-        let data = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => (data += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
-      },
-    );
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers }, (res) => {
+      let data = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (data += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
+    });
     req.on("error", reject);
     req.end(body);
   });
@@ -60,7 +57,7 @@ test.describe("local mode guards", () => {
   test("PUT /api/keys is 405 in the JSON error shape", async ({ baseURL }) => {
     const res = await raw(baseURL!, "PUT", "/api/keys", { "Content-Type": "application/json" }, "{}");
     expect(res.status).toBe(405);
-    expect(res.headers["allow"]).toBe("GET, POST");
+    expect(res.headers.allow).toBe("GET, POST");
     expect(res.headers["content-type"]).toContain("application/json");
     expectErrorShape(res.body, "method_not_allowed");
   });

@@ -15,7 +15,10 @@ export interface AppServer {
 }
 
 export async function startAppServer(opts: { port: number; dataDir: string; env?: Record<string, string> }): Promise<AppServer> {
-  const { SERVER_BUNDLE, SERVER_NODE_FLAGS } = (await import(join(root, "scripts/start.mjs"))) as { SERVER_BUNDLE: string; SERVER_NODE_FLAGS: string[] };
+  const { SERVER_BUNDLE, SERVER_NODE_FLAGS } = (await import(join(root, "scripts/start.mjs"))) as {
+    SERVER_BUNDLE: string;
+    SERVER_NODE_FLAGS: string[];
+  };
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(root, SERVER_BUNDLE)], {
     cwd: root,
     stdio: "ignore",

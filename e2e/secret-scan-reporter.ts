@@ -21,9 +21,7 @@ export interface SecretScanOptions {
 export function scanLog(path: string): Finding[] {
   const name = relative(process.cwd(), path) || path;
   const findings: Finding[] = [];
-  readFileSync(path, "utf8")
-    .split("\n")
-    .forEach((line, i) => findings.push(...findSecrets(line, `${name} line ${i + 1}`)));
+  for (const [i, line] of readFileSync(path, "utf8").split("\n").entries()) findings.push(...findSecrets(line, `${name} line ${i + 1}`));
   return findings;
 }
 

@@ -96,7 +96,9 @@ test.describe("usage analytics", () => {
     await expect(page.getByRole("group", { name: "Time range" }).getByRole("link", { name: "7d" })).toHaveAttribute("aria-current", "true");
     const summary = page.getByRole("region", { name: "Summary" });
     await expect(summary).toContainText(`Requests${fmt(allTest.requests)}`);
-    await expect(summary).toContainText(`${fmt(allTest.unpriced_requests)} request${allTest.unpriced_requests === 1 ? "" : "s"} with unknown cost`);
+    await expect(summary).toContainText(
+      `${fmt(allTest.unpriced_requests)} request${allTest.unpriced_requests === 1 ? "" : "s"} with unknown cost`,
+    );
 
     // The missing price is flagged, never shown as $0.
     const note = page.getByRole("note").filter({ hasText: "Cost unknown" });

@@ -79,7 +79,8 @@ const className = (e: Error) => (e.constructor?.name && e.constructor.name !== "
 const isQueryError = (e: Node) =>
   className(e) === "DrizzleQueryError" || ("query" in e && "params" in e) || className(e) === "NeonDbError" || e.name === "NeonDbError";
 /** A Postgres error: five-character SQLSTATE and a severity (pg's DatabaseError, Neon's NeonDbError). */
-const sqlstateOf = (e: Node) => (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && (e.severity !== undefined || isQueryError(e)) ? e.code : null);
+const sqlstateOf = (e: Node) =>
+  typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && (e.severity !== undefined || isQueryError(e)) ? e.code : null;
 const safeCode = (e: Node) => (typeof e.code === "string" && /^[A-Za-z0-9_]{1,40}$/.test(e.code) ? e.code : null);
 
 /** Why the database is unavailable, in fixed words; null when this error is not an outage. */
@@ -143,4 +144,3 @@ export function describeError(err: unknown): string {
   const frames = fromDatabase || outage ? [] : framesOf(err);
   return [`${parts.join(" <- ")}: ${what}`, ...frames].join("\n");
 }
-

@@ -22,7 +22,10 @@ const schema = z.object({
   // The embedded database's page cache (Postgres' shared_buffers): its default is most of the
   // gateway's memory, and the OS caches the data files behind it anyway; a small cache costs
   // aggregate scans only a few percent (docs/performance.md).
-  PGLITE_SHARED_BUFFERS: z.string().regex(/^\d+(kB|MB|GB)$/, "a size such as 16MB").default("16MB"),
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, "a size such as 16MB")
+    .default("16MB"),
   DATABASE_URL: optionalString,
   DATABASE_DRIVER: z.enum(["pg", "neon", "pglite"]).optional(),
   REDIS_URL: optionalString,
@@ -32,7 +35,11 @@ const schema = z.object({
   CLERK_AUTHORIZED_PARTIES: optionalString,
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(10),
   KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5_000),
-  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
   PRICING_FILE: optionalString,
   NEURONEDGE_UNSAFE_ALLOW_PUBLIC_LOCAL_MODE: flag,
@@ -96,8 +103,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   const clerkEnabled = Boolean(e.CLERK_SECRET_KEY && e.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY);
   const dbDriver = !e.DATABASE_URL
     ? "pglite"
-    : (e.DATABASE_DRIVER ??
-      (/\.neon\.tech(:|\/|$)/.test(new URL(e.DATABASE_URL).host + "/") ? "neon" : "pg"));
+    : (e.DATABASE_DRIVER ?? (/\.neon\.tech(:|\/|$)/.test(`${new URL(e.DATABASE_URL).host}/`) ? "neon" : "pg"));
   return {
     ...e,
     clerkEnabled,

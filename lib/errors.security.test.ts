@@ -113,7 +113,10 @@ describe("the database away or too slow: 503 with Retry-After, not 500", () => {
   const outages: [string, () => Error][] = [
     ["connection refused", () => withCode("connect ECONNREFUSED 127.0.0.1:5432", "ECONNREFUSED")],
     ["connection reset", () => withCode("read ECONNRESET", "ECONNRESET")],
-    ["both address families refused", () => Object.assign(new AggregateError([withCode("x", "ECONNREFUSED")], ""), { code: "ECONNREFUSED" })],
+    [
+      "both address families refused",
+      () => Object.assign(new AggregateError([withCode("x", "ECONNREFUSED")], ""), { code: "ECONNREFUSED" }),
+    ],
     ["connection terminated", () => new Error("Connection terminated unexpectedly")],
     ["connect timeout", () => new Error("Connection terminated due to connection timeout", { cause: new Error("timeout expired") })],
     ["query read timeout (a stalled connection)", () => new Error("Query read timeout")],
@@ -162,7 +165,10 @@ describe("the database away or too slow: 503 with Retry-After, not 500", () => {
     try {
       const err = await drizzle(pool)
         .execute(sql`insert into api_keys (id, key_hash) values (${s.key}, ${s.hash})`)
-        .then(() => null, (e: unknown) => e);
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(DrizzleQueryError);
       expect(String((err as Error).message)).toContain(s.hash); // what drizzle would have printed
       const res = providerErrorJson("openai", err);

@@ -32,11 +32,7 @@ export class AppError extends Error {
   /** The request field at fault, when there is one. */
   readonly param?: string;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { headers?: Record<string, string>; param?: string } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { headers?: Record<string, string>; param?: string } = {}) {
     super(message);
     this.name = "AppError";
     this.code = code;

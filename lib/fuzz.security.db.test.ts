@@ -22,7 +22,8 @@ function problem(res: Answer): string | null {
   if (res.status >= 500) return `answered ${res.status}: ${res.text.slice(0, 200)}`;
   if (res.status < 400) return null;
   const error = (res.json as { error?: { message?: unknown; type?: unknown } } | undefined)?.error;
-  if (typeof error?.message !== "string" || typeof error.type !== "string") return `${res.status} not in the documented shape: ${res.text.slice(0, 200)}`;
+  if (typeof error?.message !== "string" || typeof error.type !== "string")
+    return `${res.status} not in the documented shape: ${res.text.slice(0, 200)}`;
   return null;
 }
 
@@ -50,16 +51,27 @@ function keyFields(rng: Rng): Record<string, unknown> {
   }
   if (rng.chance(0.3)) {
     const n = () => rng.pick<unknown>([1, 0, -5, 60, 1.5, 1e9, 1e300, null, "10", true, 2 ** 53 + 2]);
-    out.limits = rng.chance(0.8) ? { requests_per_minute: n(), tokens_per_minute: n(), monthly_budget_usd: n(), [rng.pick(FIELD_NAMES)]: n() } : randomJson(rng, 2);
+    out.limits = rng.chance(0.8)
+      ? { requests_per_minute: n(), tokens_per_minute: n(), monthly_budget_usd: n(), [rng.pick(FIELD_NAMES)]: n() }
+      : randomJson(rng, 2);
   }
-  if (rng.chance(0.3)) out.allowed_providers = rng.pick<unknown>([["openai"], ["anthropic", "google"], [], ["nosuchai"], "openai", null, [1]]);
+  if (rng.chance(0.3))
+    out.allowed_providers = rng.pick<unknown>([["openai"], ["anthropic", "google"], [], ["nosuchai"], "openai", null, [1]]);
   if (rng.chance(0.3)) out.allowed_models = rng.pick<unknown>([["gpt-*"], ["*"], ["a*b*"], [""], [randomString(rng)], null, {}]);
   if (rng.chance(0.3)) out.expires_at = rng.chance(0.3) ? "2999-01-01T00:00:00Z" : rng.chance(0.5) ? randomDate(rng) : randomJson(rng, 0);
   if (rng.chance(0.2)) out.grace_seconds = rng.pick<unknown>([0, 60, -1, 1.5, 604_800, 604_801, 1e308, "60", null]);
   return out;
 }
 
-const CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", ""];
+const CONTENT_TYPES = [
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/json; charset=utf-16",
+  "",
+];
 
 function bodyOptions(rng: Rng): { rawBody: string; headers: Record<string, string> } {
   const contentType = rng.pick(CONTENT_TYPES);
@@ -133,7 +145,10 @@ describe("fuzz: the management API's bodies and query strings", () => {
     const valueFor = (rng: Rng, param: string): string => {
       if (rng.chance(0.15)) return randomString(rng, 4);
       if (param === "from" || param === "to") return randomDate(rng);
-      if (param === "group_by") return Array.from({ length: 1 + rng.int(6) }, () => rng.pick(["day", "key", "provider", "model", "environment", "hour", "", " day"])).join(",");
+      if (param === "group_by")
+        return Array.from({ length: 1 + rng.int(6) }, () =>
+          rng.pick(["day", "key", "provider", "model", "environment", "hour", "", " day"]),
+        ).join(",");
       if (param === "format") return rng.pick(["json", "csv", "CSV", "xml", ""]);
       if (param === "environment") return rng.pick(["live", "test", "both", ""]);
       if (param === "key_id") return rng.chance(0.5) ? generateKey().id : `key_${"x".repeat(rng.int(300))}`;

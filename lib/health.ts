@@ -8,10 +8,7 @@ export async function checkHealth() {
   const started = performance.now();
   let database: "ok" | "unreachable" = "ok";
   try {
-    await Promise.race([
-      pingDatabase(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 3_000).unref()),
-    ]);
+    await Promise.race([pingDatabase(), new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 3_000).unref())]);
   } catch {
     database = "unreachable";
   }

@@ -10,12 +10,8 @@ const lock = JSON.parse(readFileSync(file, "utf8"));
 
 const platformOf = (name) => {
   const tag = name.split("/").pop();
-  const os = ["darwin", "win32", "android", "freebsd", "openbsd", "sunos", "aix", "netbsd", "linux"].find((o) =>
-    tag.includes(o),
-  );
-  const cpu = ["arm64", "x64", "ia32", "arm", "wasm32", "ppc64", "s390x", "riscv64", "loong64"].find((c) =>
-    tag.includes(c),
-  );
+  const os = ["darwin", "win32", "android", "freebsd", "openbsd", "sunos", "aix", "netbsd", "linux"].find((o) => tag.includes(o));
+  const cpu = ["arm64", "x64", "ia32", "arm", "wasm32", "ppc64", "s390x", "riscv64", "loong64"].find((c) => tag.includes(c));
   return { ...(os ? { os: [os] } : {}), ...(cpu ? { cpu: [cpu] } : {}) };
 };
 
@@ -37,5 +33,5 @@ for (const [path, meta] of Object.entries(lock.packages)) {
   }
 }
 lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)));
-writeFileSync(file, JSON.stringify(lock, null, 2) + "\n");
+writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lock-platforms: added ${added} platform entries`);

@@ -8,7 +8,19 @@ import { buildServer } from "./build-server.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const stampFile = join(root, ".next", "neuronedge-source-hash");
-const sources = ["app", "components", "lib", "db", "server.ts", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "package-lock.json", "tsconfig.json", "scripts/build-server.mjs"];
+const sources = [
+  "app",
+  "components",
+  "lib",
+  "db",
+  "server.ts",
+  "proxy.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
+  "scripts/build-server.mjs",
+];
 export const SERVER_BUNDLE = ".next/neuronedge/server.mjs";
 // WebAssembly (the embedded database, undici's HTTP parser) compiled by V8's baseline compiler only:
 // tiering hot functions up to TurboFan held tens of MB for good, and the bench shows no CPU cost for it.

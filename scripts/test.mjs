@@ -1,4 +1,4 @@
-// `npm test`: type check, unit and integration tests (PGlite; Postgres too when
+// `npm test`: lint and format check, type check, unit and integration tests (PGlite; Postgres too when
 // DATABASE_URL is set), the Playwright browser tests against the built app, then the
 // benchmark's smoke run (npm run bench -- --smoke).
 import { spawnSync } from "node:child_process";
@@ -15,8 +15,14 @@ rmSync(join(results, "e2e.json"), { force: true });
 mkdirSync(results, { recursive: true });
 
 const steps = [
+  // Lint, format and the import-cycle rule (biome.jsonc); `npm run format` fixes what it can.
+  ["Lint and format check (Biome)", bin("biome"), ["ci", "."]],
   ["Type check", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]],
-  ["Unit and integration tests", bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(results, "vitest.json")}`]],
+  [
+    "Unit and integration tests",
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${join(results, "vitest.json")}`],
+  ],
   ["Browser tests (Playwright, system Chromium)", bin("playwright"), ["test"]],
   // Every benchmark step at tiny sizes (under a minute): fails only when a request errors, never on figures.
   ["Benchmark smoke run", process.execPath, ["--import", "tsx", join(root, "bench", "run.ts"), "--smoke"]],

@@ -29,9 +29,8 @@ const clerkVars = ["CLERK_SECRET_KEY", "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "CLE
 export async function enableTestClerk(): Promise<TestClerk> {
   const { privateKey, publicKey } = await generateKeyPair("RS256", { modulusLength: 2048 });
   const saved = Object.fromEntries(clerkVars.map((k) => [k, process.env[k]]));
-  process.env.CLERK_SECRET_KEY = "sk_test_" + "x".repeat(40);
-  process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY =
-    "pk_test_" + Buffer.from("clerk.neuronedge.test$").toString("base64");
+  process.env.CLERK_SECRET_KEY = `sk_test_${"x".repeat(40)}`;
+  process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY = `pk_test_${Buffer.from("clerk.neuronedge.test$").toString("base64")}`;
   process.env.CLERK_JWT_KEY = await exportSPKI(publicKey);
   process.env.CLERK_AUTHORIZED_PARTIES = APP_ORIGIN;
   resetEnv();

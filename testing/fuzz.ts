@@ -31,9 +31,49 @@ export class Rng {
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** Pieces that break naive parsers: controls, NUL, BOM, RTL, combining marks, emoji, lone surrogates. */
-const ODD = ["\0", "\u0001", "\t", "\n", "\r\n", "\u007f", "\u0085", "\u00a0", "\ufeff", "\u202e", "\u0301", "😀", "\ud800", "\udfff", "\u2028", "ÿ", "中文", "'", '"', "\\", "<script>", "${x}", "../", "%"];
+const ODD = [
+  "\0",
+  "\u0001",
+  "\t",
+  "\n",
+  "\r\n",
+  "\u007f",
+  "\u0085",
+  "\u00a0",
+  "\ufeff",
+  "\u202e",
+  "\u0301",
+  "😀",
+  "\ud800",
+  "\udfff",
+  "\u2028",
+  "ÿ",
+  "中文",
+  "'",
+  '"',
+  "\\",
+  "<script>",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal "${x}", as a template-injection probe
+  "${x}",
+  "../",
+  "%",
+];
 const PERCENT = ["%00", "%ff", "%FF%FE", "%E2%82", "%zz", "%", "%2", "%25", "%2F", "%C0%AF", "%F0%9F%98%80", "%u0041"];
-const HUGE = ["1e309", "-1e309", "9007199254740993", "-0", "1e-400", "99999999999999999999999", "NaN", "Infinity", "0x10", "1_000", "08", ".5", "5."];
+const HUGE = [
+  "1e309",
+  "-1e309",
+  "9007199254740993",
+  "-0",
+  "1e-400",
+  "99999999999999999999999",
+  "NaN",
+  "Infinity",
+  "0x10",
+  "1_000",
+  "08",
+  ".5",
+  "5.",
+];
 
 /** A string of mixed pieces: ASCII, unicode, controls, percent-encodings, huge numbers. */
 export function randomString(rng: Rng, maxPieces = 8): string {
@@ -55,7 +95,16 @@ export function randomDate(rng: Rng): string {
   const month = rng.pick(["01", "02", "12", "13", "00", "1"]);
   const day = rng.pick(["01", "29", "31", "32", "00"]);
   const date = `${year}-${month}-${day}`;
-  const time = rng.pick(["", "T00:00:00Z", "T23:59:59.999Z", "T24:00:00Z", "T12:00:00+14:00", "T12:00:00-12:00", "T12:00:00-23:59", "T1:2:3"]);
+  const time = rng.pick([
+    "",
+    "T00:00:00Z",
+    "T23:59:59.999Z",
+    "T24:00:00Z",
+    "T12:00:00+14:00",
+    "T12:00:00-12:00",
+    "T12:00:00-23:59",
+    "T1:2:3",
+  ]);
   return rng.chance(0.1) ? randomString(rng, 3) : date + time;
 }
 
@@ -86,8 +135,20 @@ export function randomJson(rng: Rng, depth = 3): unknown {
 
 /** Field names the management API reads, and a few it must refuse or ignore. */
 export const FIELD_NAMES = [
-  "name", "environment", "permissions", "expires_at", "limits", "requests_per_minute", "tokens_per_minute",
-  "monthly_budget_usd", "allowed_providers", "allowed_models", "grace_seconds", "__proto__", "constructor", "prototype",
+  "name",
+  "environment",
+  "permissions",
+  "expires_at",
+  "limits",
+  "requests_per_minute",
+  "tokens_per_minute",
+  "monthly_budget_usd",
+  "allowed_providers",
+  "allowed_models",
+  "grace_seconds",
+  "__proto__",
+  "constructor",
+  "prototype",
 ];
 
 /** JSON text nested `depth` levels: `[[[…]]]` or `{"a":{"a":…}}`, closed or not. */

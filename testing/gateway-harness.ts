@@ -67,7 +67,9 @@ async function viaRouteHandler(req: IncomingMessage, res: ServerResponse): Promi
   const handler = (v1Route as unknown as Record<string, (r: Request) => Promise<Response>>)[req.method ?? "GET"];
   const response = await handler(request);
   const headers: Record<string, string> = {};
-  response.headers.forEach((v, k) => (headers[k] = v));
+  response.headers.forEach((v, k) => {
+    headers[k] = v;
+  });
   res.writeHead(response.status, headers);
   if (!response.body) return void res.end();
   try {
@@ -169,7 +171,9 @@ export async function rawConnect(origin: string): Promise<RawConnection> {
   let read = 0; // bytes of `data` consumed by response()
   let ended = false;
   const wakers = new Set<() => void>();
-  const wake = () => wakers.forEach((w) => w());
+  const wake = () => {
+    for (const w of wakers) w();
+  };
   socket.on("data", (chunk: Buffer) => {
     data = Buffer.concat([data, chunk]);
     wake();

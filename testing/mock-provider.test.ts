@@ -48,7 +48,10 @@ describe("OpenAI SDK against the mock", () => {
     const [req] = mock.requests;
     expect(req).toMatchObject({ method: "POST", path: "/openai/v1/chat/completions", search: "", completed: true, aborted: false });
     expect(req.headers.authorization).toBe("Bearer sk-test-123");
-    expect(JSON.parse(req.body)).toMatchObject({ model: "gpt-4o-mini", messages: [{ role: "system" }, { role: "user", content: question }] });
+    expect(JSON.parse(req.body)).toMatchObject({
+      model: "gpt-4o-mini",
+      messages: [{ role: "system" }, { role: "user", content: question }],
+    });
   });
 
   it("chat stream: deltas add up to the usage, which comes only with include_usage", async () => {
@@ -98,7 +101,11 @@ describe("OpenAI SDK against the mock", () => {
     const client = openai();
     const byDefault = await client.embeddings.create({ model: "text-embedding-3-small", input: ["alpha", "beta gamma"] });
     expect(JSON.parse(mock.requests[0].body).encoding_format).toBe("base64");
-    const floats = await client.embeddings.create({ model: "text-embedding-3-small", input: ["alpha", "beta gamma"], encoding_format: "float" });
+    const floats = await client.embeddings.create({
+      model: "text-embedding-3-small",
+      input: ["alpha", "beta gamma"],
+      encoding_format: "float",
+    });
     expect(byDefault.data).toHaveLength(2);
     expect(byDefault.data[0].embedding).toHaveLength(1536);
     expect(byDefault.data[0].embedding).toEqual(floats.data[0].embedding);
@@ -147,7 +154,10 @@ describe("OpenAI SDK against the mock", () => {
     await expect(openai().models.list()).resolves.toBeDefined();
 
     mock.fail({ status: 500, body: { error: { message: "boom", type: "server_error", param: null, code: null } }, times: 1 });
-    const retried = await openai({ maxRetries: 1 }).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    const retried = await openai({ maxRetries: 1 }).chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(retried.choices[0].message.content).toContain("simulated");
     expect(mock.requests.filter((r) => r.path.endsWith("/chat/completions"))).toHaveLength(3);
   });
@@ -247,7 +257,9 @@ describe("Anthropic SDK against the mock", () => {
 
   it("fail() raises Anthropic's typed errors", async () => {
     mock.fail({ status: 529 });
-    const overloaded = await anthropic().messages.create(params).catch((e: unknown) => e);
+    const overloaded = await anthropic()
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(overloaded).toBeInstanceOf(Anthropic.APIError);
     expect(overloaded).toMatchObject({ status: 529, error: { type: "error", error: { type: "overloaded_error" } } });
 
@@ -361,7 +373,7 @@ describe("routing", () => {
     const { port } = new URL(mock.url);
     const socket = connect(Number(port), "127.0.0.1");
     await new Promise((resolve) => socket.once("connect", resolve));
-    socket.write("POST /openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"model\":");
+    socket.write('POST /openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"model":');
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
     const req = await mock.waitFor((r) => r.aborted);

@@ -36,7 +36,9 @@ describe("database secret scan", () => {
         await tx.insert(auditEvents).values({ ownerId: owner, actorId: "user_test", action: "key.create", details: { key } });
         await tx.insert(auditEvents).values({ ownerId: owner, actorId: PROVIDER_KEYS.anthropic, action: "key.update" });
         const id = generateKey().id;
-        await tx.insert(apiKeys).values({ id, ownerId: owner, name: hash, environment: "live", prefix: "ne_live_x", keyHash: hash, createdBy: "t" });
+        await tx
+          .insert(apiKeys)
+          .values({ id, ownerId: owner, name: hash, environment: "live", prefix: "ne_live_x", keyHash: hash, createdBy: "t" });
         found = await scanDatabaseForSecrets(tx as never);
         throw new Rollback();
       })

@@ -125,7 +125,9 @@ describe("browser-test scan (Playwright's reporter, after the web server has sto
   it("passes a clean log and database (a hash in api_keys.key_hash is where it belongs)", async () => {
     writeFileSync(log, "Ready on http://127.0.0.1:3100\nPOST /api/keys 201\n");
     await withDatabase(async (db) => {
-      await db.exec("create table api_keys (id text primary key, key_hash text); create table audit_events (id bigserial primary key, details jsonb)");
+      await db.exec(
+        "create table api_keys (id text primary key, key_hash text); create table audit_events (id bigserial primary key, details jsonb)",
+      );
       await db.query("insert into api_keys values ('key_aaaaaaaaaaaa', $1)", [await hashKey(generateKey().key, 4)]);
     });
     expect(await verdict()).toEqual({ result: undefined, errors: [] });

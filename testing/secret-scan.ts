@@ -99,7 +99,10 @@ function note(text: string, where: string): void {
   for (const f of findSecrets(joined, where)) {
     if (seen.has(f.redacted) || s.findings.length >= MAX_FINDINGS) continue;
     // The first frames are this file's wrappers: drop them, keep the writer's.
-    const stack = (new Error().stack ?? "").split("\n").slice(1).filter((l) => !l.includes("secret-scan.ts"));
+    const stack = (new Error().stack ?? "")
+      .split("\n")
+      .slice(1)
+      .filter((l) => !l.includes("secret-scan.ts"));
     s.findings.push({ ...f, stack: stack.map((l) => l.trim()).join("\n") });
   }
 }

@@ -45,8 +45,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       {mode === "local" && (
         <div role="note" className="border-b border-amber-200 bg-amber-50">
           <p className="mx-auto max-w-6xl px-4 py-2 text-sm text-amber-900 sm:px-6">
-            <strong className="font-semibold">Local mode:</strong> no sign-in; this dashboard is only reachable from this
-            machine. Configure Clerk to share it.
+            <strong className="font-semibold">Local mode:</strong> no sign-in; this dashboard is only reachable from this machine. Configure
+            Clerk to share it.
           </p>
         </div>
       )}
@@ -60,6 +60,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
 function LogoMark() {
   return (
     <span aria-hidden="true" className="flex size-7 items-center justify-center rounded-md bg-zinc-900 text-white">
+      {/* biome-ignore lint/a11y/noSvgWithoutTitle: decorative; its wrapper is aria-hidden */}
       <svg viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.75">
         <path d="M3 13V3l10 10V3" strokeLinecap="round" strokeLinejoin="round" />
       </svg>

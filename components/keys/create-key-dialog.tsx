@@ -145,11 +145,7 @@ function CreateKeyForm({
         <FieldHint id={ids.envHint}>Test keys (ne_test_…) keep development and CI traffic apart from production.</FieldHint>
         {error?.field === "environment" && <FieldError>{error.message}</FieldError>}
       </div>
-      <details
-        open={policyOpen}
-        onToggle={(e) => setPolicyOpen(e.currentTarget.open)}
-        className="group rounded-lg border border-zinc-200"
-      >
+      <details open={policyOpen} onToggle={(e) => setPolicyOpen(e.currentTarget.open)} className="group rounded-lg border border-zinc-200">
         <summary className="flex cursor-pointer list-none items-center justify-between gap-3 rounded-lg px-3 py-2.5 text-sm font-medium text-zinc-900 select-none hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-zinc-900 [&::-webkit-details-marker]:hidden">
           Limits and restrictions
           <span className="flex items-center gap-2 font-normal text-zinc-500">

@@ -21,8 +21,8 @@ export function EditPolicyDialog({ providers, ...props }: KeyDialogProps & { pro
       description={
         keyView && (
           <p>
-            Changes to <code className="font-mono text-[13px] text-zinc-900">{keyView.prefix}…</code> apply to its next
-            request. The key itself does not change.
+            Changes to <code className="font-mono text-[13px] text-zinc-900">{keyView.prefix}…</code> apply to its next request. The key
+            itself does not change.
           </p>
         )
       }

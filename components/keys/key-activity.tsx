@@ -103,7 +103,14 @@ function describe(e: AuditView, providers: readonly ProviderOption[]): { what: R
     case "key.create": {
       const from = asString(d.rolled_from);
       return from
-        ? { what: <>Created by rolling <KeyLink id={from} /></>, lines: [] }
+        ? {
+            what: (
+              <>
+                Created by rolling <KeyLink id={from} />
+              </>
+            ),
+            lines: [],
+          }
         : { what: "Created", lines: createLines(d, providers) };
     }
     case "key.rename": {
@@ -137,15 +144,7 @@ function describe(e: AuditView, providers: readonly ProviderOption[]): { what: R
   }
 }
 
-export function KeyActivity({
-  events,
-  providers,
-  limit,
-}: {
-  events: AuditView[];
-  providers: readonly ProviderOption[];
-  limit: number;
-}) {
+export function KeyActivity({ events, providers, limit }: { events: AuditView[]; providers: readonly ProviderOption[]; limit: number }) {
   return (
     <Card>
       <CardHeader
@@ -192,8 +191,7 @@ export function KeyActivity({
       )}
       {events.length === limit && (
         <p className="border-t border-zinc-100 px-5 py-3 text-sm text-zinc-500">
-          Showing the latest {limit}. <code className="font-mono text-[13px] text-zinc-700">GET /api/audit</code> pages through
-          the rest.
+          Showing the latest {limit}. <code className="font-mono text-[13px] text-zinc-700">GET /api/audit</code> pages through the rest.
         </p>
       )}
     </Card>

@@ -33,7 +33,11 @@ export function StatusBadge({
     );
   }
   return (
-    <Badge tone={statusTone[status]} dot title={expires_at ? `${status === "expired" ? "Expired" : "Expires"} ${formatTimestamp(expires_at)}` : undefined}>
+    <Badge
+      tone={statusTone[status]}
+      dot
+      title={expires_at ? `${status === "expired" ? "Expired" : "Expires"} ${formatTimestamp(expires_at)}` : undefined}
+    >
       {status === "expired" && replaced_by ? "Rolled · expired" : statusLabel[status]}
     </Badge>
   );

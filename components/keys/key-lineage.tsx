@@ -11,8 +11,7 @@ export interface KeyRef {
   prefix: string | null;
 }
 
-const linkClass =
-  "rounded font-mono text-[13px] underline underline-offset-4 focus-visible:outline-2 focus-visible:outline-offset-2";
+const linkClass = "rounded font-mono text-[13px] underline underline-offset-4 focus-visible:outline-2 focus-visible:outline-offset-2";
 
 /** On a rolled key's page: its successor, and when this key stops (or stopped) working. */
 export function RolledNotice({ keyView, successor }: { keyView: KeyView; successor: KeyRef }) {
@@ -20,7 +19,14 @@ export function RolledNotice({ keyView, successor }: { keyView: KeyView; success
   const ended = keyView.status !== "active";
   return (
     <div role="note" className="flex gap-3 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900">
-      <svg aria-hidden="true" viewBox="0 0 16 16" className="mt-0.5 size-4 shrink-0 text-amber-600" fill="none" stroke="currentColor" strokeWidth="1.5">
+      <svg
+        aria-hidden="true"
+        viewBox="0 0 16 16"
+        className="mt-0.5 size-4 shrink-0 text-amber-600"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+      >
         <path d="M13 8a5 5 0 1 1-1.5-3.55M13 2.5v2.5h-2.5" strokeLinecap="round" strokeLinejoin="round" />
       </svg>
       <p className="min-w-0 break-words">
@@ -37,7 +43,8 @@ export function RolledNotice({ keyView, successor }: { keyView: KeyView; success
           "; this key has been revoked."
         ) : end ? (
           <>
-            ; this key {ended ? "stopped" : "stops"} working {formatRelative(end)} (<DateTime iso={end} withTime />).
+            ; this key {ended ? "stopped" : "stops"} working {formatRelative(end)} (<DateTime iso={end} withTime />
+            ).
             {!ended && " Move your apps to the new key before then."}
           </>
         ) : (

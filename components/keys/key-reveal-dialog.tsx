@@ -52,8 +52,8 @@ function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; o
           <path d="M10 2 1 18h18L10 2Zm-.9 6h1.8v5H9.1V8Zm0 6.5h1.8v1.8H9.1v-1.8Z" />
         </svg>
         <p>
-          <strong className="font-semibold">This key will not be shown again.</strong> Store it somewhere safe, such as a
-          password manager or secrets manager.
+          <strong className="font-semibold">This key will not be shown again.</strong> Store it somewhere safe, such as a password manager
+          or secrets manager.
         </p>
       </div>
       <div className="space-y-1.5">
@@ -92,8 +92,8 @@ function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; o
         )}
       </div>
       <p className="text-sm text-zinc-600">
-        Send it as <code className="font-mono text-[13px] text-zinc-900">Authorization: Bearer {created.prefix}…</code>{" "}
-        together with your provider key in <code className="font-mono text-[13px] text-zinc-900">X-Provider-API-Key</code>.
+        Send it as <code className="font-mono text-[13px] text-zinc-900">Authorization: Bearer {created.prefix}…</code> together with your
+        provider key in <code className="font-mono text-[13px] text-zinc-900">X-Provider-API-Key</code>.
       </p>
       <DialogFooter>
         <Button onClick={onDone}>I&apos;ve saved my key</Button>

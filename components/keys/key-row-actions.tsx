@@ -13,12 +13,7 @@ export function KeyRowActions({ keyView }: { keyView: KeyView }) {
       <Button variant="ghost" size="sm" aria-label={`Rename “${keyView.name}”`} onClick={() => openRename(keyView)}>
         Rename
       </Button>
-      <Button
-        variant="ghost-danger"
-        size="sm"
-        aria-label={`Revoke “${keyView.name}”`}
-        onClick={() => openRevoke(keyView)}
-      >
+      <Button variant="ghost-danger" size="sm" aria-label={`Revoke “${keyView.name}”`} onClick={() => openRevoke(keyView)}>
         Revoke
       </Button>
     </div>

@@ -9,9 +9,9 @@ export function KeysEmptyState() {
       </span>
       <h2 className="mt-4 text-base font-semibold text-zinc-900">No API keys yet</h2>
       <p className="mt-2 max-w-md text-sm text-zinc-600">
-        A gateway key tells NeuronEdge who is calling, so usage and limits are tracked per app or teammate. Your
-        provider&apos;s own key (for example <code className="font-mono text-[13px]">sk-…</code>) still pays the
-        provider; the gateway passes it on and never stores it.
+        A gateway key tells NeuronEdge who is calling, so usage and limits are tracked per app or teammate. Your provider&apos;s own key
+        (for example <code className="font-mono text-[13px]">sk-…</code>) still pays the provider; the gateway passes it on and never stores
+        it.
       </p>
       <div className="mt-6">
         <CreateKeyButton />

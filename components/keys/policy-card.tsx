@@ -28,14 +28,15 @@ export function PolicyCard({ keyView, providers }: { keyView: KeyView; providers
         action={editable ? <EditPolicyButton keyView={keyView} /> : undefined}
       />
       <dl aria-labelledby="policy-title" className="grid gap-x-6 gap-y-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Item label="Requests per minute">{limits.requests_per_minute == null ? none("No limit") : formatLimit(limits.requests_per_minute)}</Item>
+        <Item label="Requests per minute">
+          {limits.requests_per_minute == null ? none("No limit") : formatLimit(limits.requests_per_minute)}
+        </Item>
         <Item label="Tokens per minute">{limits.tokens_per_minute == null ? none("No limit") : formatLimit(limits.tokens_per_minute)}</Item>
         <Item label="Monthly budget">{limits.monthly_budget_usd == null ? none("No limit") : formatBudget(limits.monthly_budget_usd)}</Item>
         <Item label="Expires">
           {expires_at ? (
             <>
-              <DateTime iso={expires_at} withTime />{" "}
-              <span className="font-normal text-zinc-500">({formatRelative(expires_at)})</span>
+              <DateTime iso={expires_at} withTime /> <span className="font-normal text-zinc-500">({formatRelative(expires_at)})</span>
             </>
           ) : (
             none("Never")

@@ -97,7 +97,9 @@ export function PolicyFields({
             {expiry !== "custom" && fieldError("expires_at")}
           </div>
         </div>
-        <FieldHint id={ids.limitsHint}>Leave a limit empty for no limit. The budget is spend at list prices per UTC calendar month.</FieldHint>
+        <FieldHint id={ids.limitsHint}>
+          Leave a limit empty for no limit. The budget is spend at list prices per UTC calendar month.
+        </FieldHint>
         {expiry === "custom" && (
           <div className="space-y-1.5">
             <Label htmlFor={ids.date}>Expiry date</Label>
@@ -124,6 +126,7 @@ export function PolicyFields({
         <FieldHint id={ids.providersHint}>None checked: every provider.</FieldHint>
         <div className="grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-3">
           {providers.map((p) => (
+            // biome-ignore lint/a11y/noLabelWithoutControl: it wraps a Checkbox, an <input>
             <label key={p.id} className="flex min-w-0 items-center gap-2 text-sm text-zinc-800">
               <Checkbox
                 name="allowed_providers"
@@ -154,8 +157,8 @@ export function PolicyFields({
           readOnly={pending}
         />
         <FieldHint id={ids.modelsHint}>
-          Separated by commas: exact names or prefixes like <code className="font-mono text-[13px] text-zinc-700">gpt-5*</code>.
-          Empty: every model.
+          Separated by commas: exact names or prefixes like <code className="font-mono text-[13px] text-zinc-700">gpt-5*</code>. Empty:
+          every model.
         </FieldHint>
         {fieldError("allowed_models")}
       </div>
@@ -164,6 +167,7 @@ export function PolicyFields({
         <legend className="text-sm font-medium text-zinc-900">Permissions</legend>
         <div className="space-y-2">
           {PERMISSIONS.map((p) => (
+            // biome-ignore lint/a11y/noLabelWithoutControl: it wraps a Checkbox, an <input>
             <label key={p} className="flex items-start gap-2 text-sm text-zinc-800">
               <Checkbox
                 name="permissions"

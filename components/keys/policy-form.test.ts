@@ -34,7 +34,10 @@ describe("reading the policy fields into a request body", () => {
   });
 
   it("reads limits typed with thousands separators, spaces, underscores or a dollar sign as numbers", () => {
-    const body = readPolicy(form({ ...BLANK, requests_per_minute: " 1,000 ", tokens_per_minute: "2_000 000", monthly_budget_usd: "$25.50" }), NOW);
+    const body = readPolicy(
+      form({ ...BLANK, requests_per_minute: " 1,000 ", tokens_per_minute: "2_000 000", monthly_budget_usd: "$25.50" }),
+      NOW,
+    );
     expect(body.limits).toEqual({ requests_per_minute: 1000, tokens_per_minute: 2_000_000, monthly_budget_usd: 25.5 });
   });
 
@@ -44,7 +47,10 @@ describe("reading the policy fields into a request body", () => {
   });
 
   it("lists the checked providers and the models separated by commas or lines, blanks dropped", () => {
-    const body = readPolicy(form({ ...BLANK, allowed_providers: ["openai", "anthropic"], allowed_models: " gpt-5*, claude-sonnet-5-5\n\n, ,gemini-2.5-flash " }), NOW);
+    const body = readPolicy(
+      form({ ...BLANK, allowed_providers: ["openai", "anthropic"], allowed_models: " gpt-5*, claude-sonnet-5-5\n\n, ,gemini-2.5-flash " }),
+      NOW,
+    );
     expect(body.allowed_providers).toEqual(["openai", "anthropic"]);
     expect(body.allowed_models).toEqual(["gpt-5*", "claude-sonnet-5-5", "gemini-2.5-flash"]);
     expect(readPolicy(form({ ...BLANK, allowed_models: " , \n " }), NOW).allowed_models).toBeNull();

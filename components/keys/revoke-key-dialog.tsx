@@ -19,8 +19,8 @@ export function RevokeKeyDialog(props: KeyDialogProps) {
       description={
         keyView && (
           <p>
-            Applications using <code className="font-mono text-[13px] text-zinc-900">{keyView.prefix}…</code> will stop
-            working immediately. Other keys are not affected.
+            Applications using <code className="font-mono text-[13px] text-zinc-900">{keyView.prefix}…</code> will stop working immediately.
+            Other keys are not affected.
           </p>
         )
       }

@@ -31,8 +31,8 @@ export function RollKeyDialog({ onRolled, ...props }: KeyDialogProps & { onRolle
       title={keyView ? `Roll “${keyView.name}”?` : "Roll key?"}
       description={
         <p>
-          A new key replaces this one, with the same name, limits, allowed providers and models, expiry and permissions.
-          Switch your apps to it while the old key still works.
+          A new key replaces this one, with the same name, limits, allowed providers and models, expiry and permissions. Switch your apps to
+          it while the old key still works.
         </p>
       }
     >

@@ -20,10 +20,10 @@ export function useKeyChange(onClose: () => void): KeyChange {
   const [pending, startTransition] = useTransition();
   return {
     pending,
-    run(request, onError, onDone) {
+    run<T>(request: () => Promise<T>, onError: (err: unknown) => void, onDone?: (result: T) => void) {
       if (pending) return;
       startTransition(async () => {
-        let result;
+        let result: T;
         try {
           result = await request();
         } catch (err) {

@@ -14,7 +14,10 @@ export function formatDate(iso: string, { withTime = false }: { withTime?: boole
 
 /** "2025-11-23 09:08:14 UTC": the precise moment, for tooltips. */
 export function formatTimestamp(iso: string): string {
-  return new Date(iso).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return new Date(iso)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 }
 
 export function DateTime({ iso, withTime = false }: { iso: string; withTime?: boolean }) {

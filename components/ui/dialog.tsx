@@ -75,6 +75,7 @@ export function Dialog({
   const backdropPress = useRef(false);
 
   return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the click is the backdrop's; the keyboard closes it with Escape (onCancel)
     <dialog
       ref={ref}
       role={role === "alertdialog" ? "alertdialog" : undefined}

@@ -7,16 +7,13 @@ const control =
   "disabled:cursor-not-allowed disabled:bg-zinc-50 disabled:text-zinc-500";
 
 export function Label({ className, ...props }: LabelHTMLAttributes<HTMLLabelElement>) {
+  // biome-ignore lint/a11y/noLabelWithoutControl: callers pass htmlFor
   return <label className={cn("block text-sm font-medium text-zinc-900", className)} {...props} />;
 }
 
 export function Input({ className, "aria-invalid": invalid, ...props }: ComponentProps<"input">) {
   return (
-    <input
-      aria-invalid={invalid}
-      className={cn(control, "h-9", invalid ? "border-red-500" : "border-zinc-300", className)}
-      {...props}
-    />
+    <input aria-invalid={invalid} className={cn(control, "h-9", invalid ? "border-red-500" : "border-zinc-300", className)} {...props} />
   );
 }
 

@@ -12,7 +12,12 @@ export const formatCompact = (n: number) => (Math.abs(n) < 1000 ? integer.format
 export function formatUsd(n: number): string {
   if (n === 0) return "$0.00";
   if (Math.abs(n) >= 0.01) {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: "USD",
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }).format(n);
   }
   return `$${n.toLocaleString("en-US", { maximumSignificantDigits: 2, maximumFractionDigits: 8 })}`;
 }

@@ -35,7 +35,10 @@ export function ModelBreakdown({ models }: { models: ModelRow[] }) {
                     className="hidden h-1.5 w-24 overflow-hidden rounded-full bg-zinc-100 sm:block"
                     title={`${formatPercent(share)} of tokens`}
                   >
-                    <span className="block h-full rounded-full bg-zinc-700" style={{ width: `${Math.max(share * 100, tokens > 0 ? 2 : 0)}%` }} />
+                    <span
+                      className="block h-full rounded-full bg-zinc-700"
+                      style={{ width: `${Math.max(share * 100, tokens > 0 ? 2 : 0)}%` }}
+                    />
                   </span>
                 </div>
               </TD>

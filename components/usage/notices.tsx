@@ -68,10 +68,7 @@ export function AnomalyNotice({ anomalies }: { anomalies: Anomaly[] }) {
           ),
         )}
       </ul>
-      <p>
-        {ANOMALY_ADVICE}: check the recent requests below, and if this key may have leaked, revoke it and create a new
-        one.
-      </p>
+      <p>{ANOMALY_ADVICE}: check the recent requests below, and if this key may have leaked, revoke it and create a new one.</p>
     </Notice>
   );
 }

@@ -18,7 +18,12 @@ export function SegmentedLinks({ label, items }: { label: string; items: Segment
       <p className="text-xs font-medium text-zinc-500" aria-hidden="true">
         {label}
       </p>
-      <div role="group" aria-label={label} className="inline-flex h-9 items-center rounded-md border border-zinc-300 bg-white p-0.5 shadow-sm">
+      {/* biome-ignore lint/a11y/useSemanticElements: a group of links, not form controls: no fieldset */}
+      <div
+        role="group"
+        aria-label={label}
+        className="inline-flex h-9 items-center rounded-md border border-zinc-300 bg-white p-0.5 shadow-sm"
+      >
         {items.map((it) => (
           <Link
             key={it.href}

@@ -21,12 +21,13 @@ import { seriesColor, USAGE_COLORS } from "./colors";
 // Client-side only because recharts measures and draws in the browser. Each chart sits in a
 // fixed-height box (CHART_HEIGHT_CLASS), so nothing below moves when it appears.
 
-
 const axisTick = { fontSize: 12, fill: "#71717a" };
 const grid = <CartesianGrid vertical={false} stroke="#e4e4e7" />;
 
 function xAxis() {
-  return <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#d4d4d8" }} tick={axisTick} minTickGap={20} interval="preserveStartEnd" />;
+  return (
+    <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#d4d4d8" }} tick={axisTick} minTickGap={20} interval="preserveStartEnd" />
+  );
 }
 
 function ChartBox({ children }: { children: ReactNode }) {
@@ -163,7 +164,15 @@ export function RequestsChart({ points }: { points: ChartPoint[] }) {
         <ComposedChart data={points} margin={{ top: 4, right: 0, bottom: 0, left: 0 }}>
           {grid}
           {xAxis()}
-          <YAxis yAxisId="count" tickLine={false} axisLine={false} tick={axisTick} width={52} allowDecimals={false} tickFormatter={formatCompact} />
+          <YAxis
+            yAxisId="count"
+            tickLine={false}
+            axisLine={false}
+            tick={axisTick}
+            width={52}
+            allowDecimals={false}
+            tickFormatter={formatCompact}
+          />
           <YAxis
             yAxisId="rate"
             orientation="right"
@@ -239,8 +248,22 @@ export function TokensChart({ points }: { points: ChartPoint[] }) {
             ],
             footer: { name: "Cost", color: "", value: formatUsd(p.costUsd) + (p.unpricedRequests > 0 ? " + unknown" : "") },
           }))}
-          <Bar dataKey="inputTokens" name="Input tokens" stackId="tokens" fill={USAGE_COLORS.input} maxBarSize={36} isAnimationActive={false} />
-          <Bar dataKey="outputTokens" name="Output tokens" stackId="tokens" fill={USAGE_COLORS.output} maxBarSize={36} isAnimationActive={false} />
+          <Bar
+            dataKey="inputTokens"
+            name="Input tokens"
+            stackId="tokens"
+            fill={USAGE_COLORS.input}
+            maxBarSize={36}
+            isAnimationActive={false}
+          />
+          <Bar
+            dataKey="outputTokens"
+            name="Output tokens"
+            stackId="tokens"
+            fill={USAGE_COLORS.output}
+            maxBarSize={36}
+            isAnimationActive={false}
+          />
         </BarChart>
       </ChartBox>
     </div>

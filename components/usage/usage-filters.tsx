@@ -34,11 +34,7 @@ export function UsageFilters({ data }: { data: OverviewData }) {
           tone: env === "test" ? "test" : "neutral",
         }))}
       />
-      <KeySelect
-        options={data.keyOptions.map((k) => ({ id: k.id, name: k.name, revoked: k.revoked }))}
-        value={p.keyId}
-        hrefs={keyHrefs}
-      />
+      <KeySelect options={data.keyOptions.map((k) => ({ id: k.id, name: k.name, revoked: k.revoked }))} value={p.keyId} hrefs={keyHrefs} />
       <a href={data.csvHref} download className={buttonClasses({ variant: "secondary", className: "sm:ml-auto" })}>
         <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.5">
           <path d="M8 2.5v8M4.5 7L8 10.5 11.5 7M3 13.5h10" strokeLinecap="round" strokeLinejoin="round" />

@@ -32,13 +32,7 @@ export async function insertKey({ row }: { row: NewApiKeyRow }): Promise<KeyReco
   return created;
 }
 
-export async function listKeys({
-  ownerId,
-  includeRevoked = false,
-}: {
-  ownerId: string;
-  includeRevoked?: boolean;
-}): Promise<KeyRecord[]> {
+export async function listKeys({ ownerId, includeRevoked = false }: { ownerId: string; includeRevoked?: boolean }): Promise<KeyRecord[]> {
   const db = await getDb();
   const owned = eq(apiKeys.ownerId, ownerId);
   return db
@@ -82,15 +76,7 @@ export type KeyChanges = Partial<
 >;
 
 /** The changed key; null when there is none, or when the change would extend a leaving key's expiry. */
-export async function updateKey({
-  ownerId,
-  id,
-  changes,
-}: {
-  ownerId: string;
-  id: string;
-  changes: KeyChanges;
-}): Promise<KeyRecord | null> {
+export async function updateKey({ ownerId, id, changes }: { ownerId: string; id: string; changes: KeyChanges }): Promise<KeyRecord | null> {
   const db = await getDb();
   const [row] = await db
     .update(apiKeys)
@@ -161,4 +147,3 @@ export async function revokeKey({ ownerId, id }: { ownerId: string; id: string }
     .returning(visible);
   return row ?? null;
 }
-

@@ -5,7 +5,13 @@ import { usageDaily, usageEvents, usageHourly } from "../schema";
 // Counts the benchmark reads to check that every store agrees: nothing in the product needs them.
 
 /** A key's requests as each store counts them: raw events, hourly and daily rollups (the bench checks they agree). */
-export async function usageRecordCounts({ ownerId, keyId }: { ownerId: string; keyId: string }): Promise<{ events: number; hourly: number; daily: number }> {
+export async function usageRecordCounts({
+  ownerId,
+  keyId,
+}: {
+  ownerId: string;
+  keyId: string;
+}): Promise<{ events: number; hourly: number; daily: number }> {
   const db = await getDb();
   const count = async (t: typeof usageEvents | typeof usageHourly | typeof usageDaily, n: SQL) => {
     const [row] = await db

@@ -70,21 +70,36 @@ describe("usage over a range with a time of day", () => {
       const want = await fromEvents(caller.ownerId, at(a), at(b));
       const got = await usageGroups(filter, ["key", "model"]);
       expect(
-        got.map((r) => ({ keyId: r.keyId, model: r.model, requests: r.requests, errors: r.errors, inputTokens: r.inputTokens, unpricedRequests: r.unpricedRequests })),
+        got.map((r) => ({
+          keyId: r.keyId,
+          model: r.model,
+          requests: r.requests,
+          errors: r.errors,
+          inputTokens: r.inputTokens,
+          unpricedRequests: r.unpricedRequests,
+        })),
         `${a}h to ${b}h`,
       ).toEqual(want.map(({ costUsd: _, ...r }) => r));
-      got.forEach((r, i) => expect(r.costUsd, `${a}h to ${b}h`).toBeCloseTo(want[i].costUsd, 9));
+      for (const [i, r] of got.entries()) expect(r.costUsd, `${a}h to ${b}h`).toBeCloseTo(want[i].costUsd, 9);
 
       // Per hour: the first and last buckets hold only their part of the hour.
       const hours = await usageByHour({ filter });
-      expect(hours.reduce((n, h) => n + h.requests, 0), `${a}h to ${b}h`).toBe(want.reduce((n, r) => n + r.requests, 0));
+      expect(
+        hours.reduce((n, h) => n + h.requests, 0),
+        `${a}h to ${b}h`,
+      ).toBe(want.reduce((n, r) => n + r.requests, 0));
       const firstHour = hours.find((h) => h.hour === at(Math.floor(a)).toISOString().replace(".000Z", "Z"));
       const firstHourEvents = events.filter((e) => e.ts >= at(a) && e.ts < at(Math.min(b, Math.floor(a) + 1))).length;
       expect(firstHour?.requests ?? 0, `${a}h to ${b}h, first hour`).toBe(firstHourEvents);
     }
 
     // Filters apply to both sources: one key, one model.
-    const one: UsageFilter = { ownerId: caller.ownerId, keyId: keys[1].id, model: "m2", range: { kind: "instants", from: at(3.3), to: at(27.9) } };
+    const one: UsageFilter = {
+      ownerId: caller.ownerId,
+      keyId: keys[1].id,
+      model: "m2",
+      range: { kind: "instants", from: at(3.3), to: at(27.9) },
+    };
     const [total] = await usageGroups(one, []);
     const expected = events.filter((e) => e.keyId === keys[1].id && e.model === "m2" && e.ts >= at(3.3) && e.ts < at(27.9)).length;
     expect(total.requests).toBe(expected);
@@ -129,7 +144,9 @@ describe("a key's activity for the anomaly notice", () => {
 
     // A key first used 10 hours ago has 9 hours of baseline, not a week of it.
     const young = await createKey(caller, { name: "young", environment: "live" });
-    await insertUsageBatch({ events: [usageEvent(caller.ownerId, young.id, { ts: ago(10) }), usageEvent(caller.ownerId, young.id, { ts: ago(0.2) })] });
+    await insertUsageBatch({
+      events: [usageEvent(caller.ownerId, young.id, { ts: ago(10) }), usageEvent(caller.ownerId, young.id, { ts: ago(0.2) })],
+    });
     const fresh = await keyActivity(caller.ownerId, young.id, now);
     expect(fresh).toEqual({ lastHour: { requests: 1, errors: 0 }, baseline: { requests: 1, errors: 0, hours: 9 } });
   });

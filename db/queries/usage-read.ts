@@ -49,7 +49,13 @@ async function groupedSums<R>({ source, by }: { source: UsageSource; by: Record<
 }
 
 /** Names each row's key (null when the owner has no such key), with one lookup for all of them. */
-async function withKeyNames<R extends { keyId?: string; keyName?: string | null }>({ ownerId, rows }: { ownerId: string; rows: R[] }): Promise<R[]> {
+async function withKeyNames<R extends { keyId?: string; keyName?: string | null }>({
+  ownerId,
+  rows,
+}: {
+  ownerId: string;
+  rows: R[];
+}): Promise<R[]> {
   if (rows.length === 0) return rows;
   const db = await getDb();
   const ids = [...new Set(rows.map((r) => r.keyId!))];
@@ -174,11 +180,7 @@ export async function keySpendInMonth(keyId: string, month: string): Promise<num
     .select({ spent: sql`coalesce(sum(${usageDaily.costUsd}), 0)::float8`.mapWith(asNumber) })
     .from(usageDaily)
     .where(
-      and(
-        eq(usageDaily.keyId, keyId),
-        gte(usageDaily.day, start),
-        lt(usageDaily.day, sql`(${start}::date + interval '1 month')::date`),
-      ),
+      and(eq(usageDaily.keyId, keyId), gte(usageDaily.day, start), lt(usageDaily.day, sql`(${start}::date + interval '1 month')::date`)),
     );
   return row?.spent ?? 0;
 }

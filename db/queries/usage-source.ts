@@ -110,7 +110,12 @@ export function usageSource(f: UsageFilter): UsageSource {
       sums: sums(t),
     };
   }
-  const s = { keyId: sql.raw("s.key_id"), provider: sql.raw("s.provider"), model: sql.raw("s.model"), environment: sql.raw("s.environment") };
+  const s = {
+    keyId: sql.raw("s.key_id"),
+    provider: sql.raw("s.provider"),
+    model: sql.raw("s.model"),
+    environment: sql.raw("s.environment"),
+  };
   const col = (name: string) => sql.raw(`s.${name}`);
   return {
     from: hourRows(f, f.range.from, f.range.to),

@@ -130,8 +130,14 @@ describe("writing a usage batch", () => {
     );
     await Promise.all(batches.map((events) => insertUsageBatch({ events })));
     const db = await getDb();
-    const [hourly] = await db.select({ n: sql`sum(${usageHourly.requests})::int`.mapWith(Number), rows: sql`count(*)::int`.mapWith(Number) }).from(usageHourly).where(eq(usageHourly.ownerId, caller.ownerId));
-    const [daily] = await db.select({ n: sql`sum(${usageDaily.requests})::int`.mapWith(Number) }).from(usageDaily).where(eq(usageDaily.ownerId, caller.ownerId));
+    const [hourly] = await db
+      .select({ n: sql`sum(${usageHourly.requests})::int`.mapWith(Number), rows: sql`count(*)::int`.mapWith(Number) })
+      .from(usageHourly)
+      .where(eq(usageHourly.ownerId, caller.ownerId));
+    const [daily] = await db
+      .select({ n: sql`sum(${usageDaily.requests})::int`.mapWith(Number) })
+      .from(usageDaily)
+      .where(eq(usageDaily.ownerId, caller.ownerId));
     expect(hourly).toEqual({ n: 3000, rows: 144 }); // 2 keys × 3 models × 24 hours
     expect(daily.n).toBe(3000);
   });

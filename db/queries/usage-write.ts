@@ -15,7 +15,9 @@ const pgliteOf = (db: unknown) => (db as { $client: PGlite }).$client;
 const COLUMNS = `ts timestamptz, owner_id text, key_id text, environment text, provider text, model text, endpoint text,
   status int, input_tokens int, output_tokens int, cached_input_tokens int, cost_usd numeric, latency_ms int,
   ttfb_ms int, streamed boolean, aborted boolean`;
-const EVENT_COLUMNS = COLUMNS.split(",").map((column) => column.trim().split(" ")[0]).join(", ");
+const EVENT_COLUMNS = COLUMNS.split(",")
+  .map((column) => column.trim().split(" ")[0])
+  .join(", ");
 
 // A batch's rollups, summed here rather than in SQL: on the embedded database, finding and grouping
 // the rows the COPY had just added cost several times the event-loop time of folding the batch's
@@ -54,9 +56,23 @@ function hourlyDeltas(events: Event[]): HourlyDelta[] {
     const id = `${e.ownerId}\0${hour}\0${e.keyId}\0${e.provider}\0${e.model}`;
     let g = groups.get(id);
     if (!g) {
-      g = { owner_id: e.ownerId, hour, day: ts.slice(0, 10), key_id: e.keyId, environment: e.environment, provider: e.provider,
-        model: e.model, requests: 0, errors: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cost: 0n,
-        unpriced_requests: 0, last_ts: ts };
+      g = {
+        owner_id: e.ownerId,
+        hour,
+        day: ts.slice(0, 10),
+        key_id: e.keyId,
+        environment: e.environment,
+        provider: e.provider,
+        model: e.model,
+        requests: 0,
+        errors: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cached_input_tokens: 0,
+        cost: 0n,
+        unpriced_requests: 0,
+        last_ts: ts,
+      };
       groups.set(id, g);
     }
     g.requests++;
@@ -94,8 +110,12 @@ const FOLD_AFTER = `::json) as x(${DELTA_COLUMNS})),
       ${foldInto("usage_hourly", "hour", `select owner_id, hour, key_id, environment, provider, model, ${SUMS.join(", ")} from d`)}
     ),
     daily as (
-      ${foldInto("usage_daily", "day", `select owner_id, day, key_id, min(environment), provider, model, ${SUMS.map((c) => `sum(${c})`).join(", ")}
-      from d group by owner_id, day, key_id, provider, model`)}
+      ${foldInto(
+        "usage_daily",
+        "day",
+        `select owner_id, day, key_id, min(environment), provider, model, ${SUMS.map((c) => `sum(${c})`).join(", ")}
+      from d group by owner_id, day, key_id, provider, model`,
+      )}
     )
     update api_keys set last_used_at = greatest(api_keys.last_used_at, used.at)
     from (select key_id, max(last_ts) as at from d group by key_id) as used
@@ -113,10 +133,22 @@ export async function insertUsageBatch({ events }: { events: Event[] }): Promise
   if (getEnv().dbDriver === "pglite") return copyBatch(pgliteOf(db), events, deltas);
   const rows = JSON.stringify(
     events.map((e) => ({
-      ts: e.ts.toISOString(), owner_id: e.ownerId, key_id: e.keyId, environment: e.environment, provider: e.provider,
-      model: e.model, endpoint: e.endpoint, status: e.status, input_tokens: e.inputTokens, output_tokens: e.outputTokens,
-      cached_input_tokens: e.cachedInputTokens, cost_usd: e.costUsd ?? null, latency_ms: e.latencyMs, ttfb_ms: e.ttfbMs ?? null,
-      streamed: e.streamed, aborted: e.aborted,
+      ts: e.ts.toISOString(),
+      owner_id: e.ownerId,
+      key_id: e.keyId,
+      environment: e.environment,
+      provider: e.provider,
+      model: e.model,
+      endpoint: e.endpoint,
+      status: e.status,
+      input_tokens: e.inputTokens,
+      output_tokens: e.outputTokens,
+      cached_input_tokens: e.cachedInputTokens,
+      cost_usd: e.costUsd ?? null,
+      latency_ms: e.latencyMs,
+      ttfb_ms: e.ttfbMs ?? null,
+      streamed: e.streamed,
+      aborted: e.aborted,
     })),
   );
   await db.execute(
@@ -165,6 +197,8 @@ export async function analyzeUsageTables(): Promise<void> {
 /** How many events usage_events held when last analyzed: -1 if never, null where it is not ours to do (Postgres). */
 export async function usageEventsAnalyzedRows(): Promise<number | null> {
   if (getEnv().dbDriver !== "pglite") return null;
-  const { rows } = await pgliteOf(await getDb()).query<{ n: number }>("select reltuples::float8 as n from pg_class where relname = 'usage_events'");
+  const { rows } = await pgliteOf(await getDb()).query<{ n: number }>(
+    "select reltuples::float8 as n from pg_class where relname = 'usage_events'",
+  );
   return rows[0]?.n ?? -1;
 }

@@ -18,7 +18,7 @@ async function refusal(body: string): Promise<AppError> {
 
 describe("management bodies", () => {
   it("a body nested 5,000 levels deep (10 KB) is refused before anything walks it", async () => {
-    for (const body of [`{"name":${"[".repeat(5_000)}${"]".repeat(5_000)}}`, `${"{\"a\":".repeat(5_000)}1${"}".repeat(5_000)}`]) {
+    for (const body of [`{"name":${"[".repeat(5_000)}${"]".repeat(5_000)}}`, `${'{"a":'.repeat(5_000)}1${"}".repeat(5_000)}`]) {
       const err = await refusal(body);
       expect(err.status).toBe(400);
       expect(err.message).toBe("Request body is nested too deeply.");

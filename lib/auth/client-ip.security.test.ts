@@ -50,9 +50,12 @@ describe("behind trusted proxies", () => {
 });
 
 describe("TRUSTED_PROXIES itself", () => {
-  it.each(["10.0.0.0/33", "10.0.0.0/8/8", "example.com", "10.0.0.0/x", "::/129"])("refuses '%s' instead of trusting the wrong hops", (entry) => {
-    expect(() => trustedProxies([entry])).toThrow(/Invalid TRUSTED_PROXIES entry/);
-  });
+  it.each(["10.0.0.0/33", "10.0.0.0/8/8", "example.com", "10.0.0.0/x", "::/129"])(
+    "refuses '%s' instead of trusting the wrong hops",
+    (entry) => {
+      expect(() => trustedProxies([entry])).toThrow(/Invalid TRUSTED_PROXIES entry/);
+    },
+  );
 });
 
 describe("a route handler with no front door (serverless)", () => {

@@ -33,4 +33,3 @@ export async function authenticateKey(headers: HeaderSource): Promise<VerifiedKe
   }
   return result.key;
 }
-

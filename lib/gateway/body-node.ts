@@ -39,4 +39,3 @@ export function readNodeBody(stream: Readable, { limit, idleMs, tooLarge }: Body
     stream.on("data", onData).on("end", onEnd).on("error", onClose).on("close", onClose);
   });
 }
-

@@ -30,8 +30,7 @@ export async function readBody(read: BodyReader | null, declared: string | null 
   if (!read) return null;
   const env = getEnv();
   const limit = env.MAX_REQUEST_BODY_BYTES;
-  const tooLarge = () =>
-    new AppError("payload_too_large", `Request body exceeds the gateway's limit of ${limit} bytes.`);
+  const tooLarge = () => new AppError("payload_too_large", `Request body exceeds the gateway's limit of ${limit} bytes.`);
   if (declared && Number(declared) > limit) throw tooLarge();
   return read({ limit, idleMs: env.SERVER_BODY_IDLE_TIMEOUT_MS, tooLarge });
 }

@@ -26,7 +26,14 @@ const BOUND_MS = CONNECT_MS + 2 * QUERY_MS + 2_000;
 
 let db: RelayedDatabase;
 let direct: pg.Pool;
-const ENV = ["DATABASE_URL", "DATABASE_DRIVER", "DATABASE_CONNECT_TIMEOUT_MS", "DATABASE_QUERY_TIMEOUT_MS", "KEY_CACHE_TTL_MS", "REDIS_URL"];
+const ENV = [
+  "DATABASE_URL",
+  "DATABASE_DRIVER",
+  "DATABASE_CONNECT_TIMEOUT_MS",
+  "DATABASE_QUERY_TIMEOUT_MS",
+  "KEY_CACHE_TTL_MS",
+  "REDIS_URL",
+];
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
 beforeAll(async () => {
   db = await startRelayedDatabase(process.env.DATABASE_URL || "postgres://postgres@127.0.0.1:5432/postgres");
@@ -86,6 +93,7 @@ interface Answer {
   status: number;
   retryAfter: string | null;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: answers in three providers' shapes, read loosely by the checks
   json: any;
   ms: number;
 }
@@ -124,7 +132,8 @@ function expectUnavailable(format: Format, a: Answer): void {
   expect(a.ms).toBeLessThan(BOUND_MS);
   expect(a.status).toBe(503);
   expect(a.retryAfter).toMatch(/^\d+$/);
-  if (format === "openai") expect(a.json).toEqual({ error: { message: expect.any(String), type: "api_error", param: null, code: "unavailable" } });
+  if (format === "openai")
+    expect(a.json).toEqual({ error: { message: expect.any(String), type: "api_error", param: null, code: "unavailable" } });
   if (format === "anthropic") expect(a.json).toEqual({ type: "error", error: { type: "api_error", message: expect.any(String) } });
   if (format === "gemini") expect(a.json).toEqual({ error: { code: 503, message: expect.any(String), status: "UNAVAILABLE" } });
 }
@@ -145,7 +154,9 @@ function expectApiUnavailable(a: Answer): void {
 async function keys() {
   const warm = await gw.liveKey(["proxy", "keys:read", "keys:write"]);
   const budgeted = await createKey(warm.caller, { name: "budget", environment: "live", limits: { monthly_budget_usd: 100 } });
-  const cold = await Promise.all(DOORS.flatMap((door) => FORMATS.map(async (format) => ({ door, format, ...(await gw.liveKey(["proxy"])) }))));
+  const cold = await Promise.all(
+    DOORS.flatMap((door) => FORMATS.map(async (format) => ({ door, format, ...(await gw.liveKey(["proxy"])) }))),
+  );
   clearVerifierCache(); // keys just created are remembered as verified: forget them all
   for (const k of [warm, budgeted]) expect((await proxy("node", "openai", k)).status).toBe(200);
   return { warm, verified: [warm, budgeted], cold };
@@ -185,7 +196,7 @@ async function whileOutage(k: Keys) {
     api(k.warm.key),
     Promise.all(k.verified.map(fourSpaced)),
   ]);
-  k.cold.forEach((c, i) => expectUnavailable(c.format, coldAnswers[i]));
+  for (const [i, c] of k.cold.entries()) expectUnavailable(c.format, coldAnswers[i]);
   expectApiUnavailable(listed);
   for (const a of verifiedAnswers.flat()) {
     expect(a.status).toBe(200);

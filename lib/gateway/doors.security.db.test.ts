@@ -24,7 +24,7 @@ const chat = (extra: Record<string, unknown> = {}) =>
 function head(origin: string, method: string, target: string, headers: Record<string, string | number>): string {
   const lines = [`${method} ${target} HTTP/1.1`, `Host: ${new URL(origin).host}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  return lines.join("\r\n") + "\r\n\r\n";
+  return `${lines.join("\r\n")}\r\n\r\n`;
 }
 
 async function keyHeaders() {
@@ -72,7 +72,17 @@ describe.each<Door>(["node", "web"])("through the %s door", (door) => {
     conn.end();
     expect(res.status).toBe(200);
     const sent = gw.mock.requests[0].headers;
-    for (const name of ["x-secret", "x-other-secret", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip", "x-neuronedge-client-ip"]) {
+    for (const name of [
+      "x-secret",
+      "x-other-secret",
+      "x-forwarded-for",
+      "x-forwarded-host",
+      "x-forwarded-proto",
+      "x-forwarded-port",
+      "forwarded",
+      "x-real-ip",
+      "x-neuronedge-client-ip",
+    ]) {
       expect(sent[name], name).toBeUndefined();
     }
     expect(JSON.stringify(sent)).not.toContain("6.6.6.6");
@@ -120,7 +130,9 @@ describe("both doors", () => {
     for (const door of ["node", "web"] as const) {
       const body = chat();
       const conn = await rawConnect(gw.urls[door]);
-      conn.write(head(gw.urls[door], "POST", CHAT, { ...headers, "content-length": Buffer.byteLength(body), "user-agent": "same/1.0" }) + body);
+      conn.write(
+        head(gw.urls[door], "POST", CHAT, { ...headers, "content-length": Buffer.byteLength(body), "user-agent": "same/1.0" }) + body,
+      );
       expect((await conn.response()).status).toBe(200);
       conn.end();
     }
@@ -169,7 +181,9 @@ describe("the node door's odd requests (npm start)", () => {
   it("an absolute-form target (GET http://host/path, which servers must accept) is served as its path", async () => {
     const body = chat();
     const conn = await rawConnect(gw.urls.node);
-    conn.write(head(gw.urls.node, "POST", `${gw.urls.node}${CHAT}`, { ...(await keyHeaders()), "content-length": Buffer.byteLength(body) }) + body);
+    conn.write(
+      head(gw.urls.node, "POST", `${gw.urls.node}${CHAT}`, { ...(await keyHeaders()), "content-length": Buffer.byteLength(body) }) + body,
+    );
     const res = await conn.response();
     conn.end();
     expect(res.status).toBe(200);

@@ -25,8 +25,7 @@ beforeEach(() => gw.mock.reset());
 
 const question = "Which key made this call?";
 
-const openai = (door: Door, gatewayKey: string, providerKey?: string | null) =>
-  openaiClient(gw.urls[door], gatewayKey, providerKey);
+const openai = (door: Door, gatewayKey: string, providerKey?: string | null) => openaiClient(gw.urls[door], gatewayKey, providerKey);
 const anthropic = (door: Door, gatewayKey: string) => anthropicClient(gw.urls[door], gatewayKey);
 const gemini = (door: Door, gatewayKey: string) => geminiClient(gw.urls[door], gatewayKey);
 
@@ -161,7 +160,11 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       const warnings: string[] = [];
       const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
       process.on("warning", onWarning);
-      const stream = await openai(door, key).chat.completions.create({ model: "gpt-5.2", messages: [{ role: "user", content: "long" }], stream: true });
+      const stream = await openai(door, key).chat.completions.create({
+        model: "gpt-5.2",
+        messages: [{ role: "user", content: "long" }],
+        stream: true,
+      });
       const got: string[] = [];
       try {
         for await (const chunk of stream) {
@@ -216,7 +219,9 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       const { key } = await gw.liveKey();
       const typo = key.slice(0, -1) + (key.endsWith("A") ? "B" : "A");
       for (const bad of [typo, "ne_live_nope", "sk-not-ours"]) {
-        const err = await openai(door, bad).chat.completions.create(chat).catch((e) => e);
+        const err = await openai(door, bad)
+          .chat.completions.create(chat)
+          .catch((e) => e);
         expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
       }
       expect(gw.mock.requests).toHaveLength(0);
@@ -226,7 +231,9 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       const a = await gw.liveKey();
       const b = await gw.liveKey();
       await revokeOwnerKey(a.caller, a.id);
-      const err = await openai(door, a.key).chat.completions.create(chat).catch((e) => e);
+      const err = await openai(door, a.key)
+        .chat.completions.create(chat)
+        .catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
       expect(err.message).toContain("revoked");
       await expect(openai(door, b.key).chat.completions.create(chat)).resolves.toBeTruthy();
@@ -234,13 +241,17 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
 
     it("a key without the proxy permission → 403", async () => {
       const { key } = await gw.liveKey(["keys:read"]);
-      const err = await openai(door, key).chat.completions.create(chat).catch((e) => e);
+      const err = await openai(door, key)
+        .chat.completions.create(chat)
+        .catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     });
 
     it("a live key without a provider key → 401 naming the missing header", async () => {
       const { key } = await gw.liveKey();
-      const err = await openai(door, key, null).chat.completions.create(chat).catch((e) => e);
+      const err = await openai(door, key, null)
+        .chat.completions.create(chat)
+        .catch((e) => e);
       expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
       expect(err.message).toContain("X-Provider-API-Key");
       expect(gw.mock.requests).toHaveLength(0);
@@ -277,7 +288,9 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       resetEnv();
       try {
         const big = { model: "gpt-5.2", messages: [{ role: "user" as const, content: "x".repeat(4096) }] };
-        const err = await openai(door, key).chat.completions.create(big).catch((e) => e);
+        const err = await openai(door, key)
+          .chat.completions.create(big)
+          .catch((e) => e);
         expect(err.status).toBe(413);
       } finally {
         delete process.env.MAX_REQUEST_BODY_BYTES;
@@ -344,7 +357,9 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       process.env.PROVIDER_OPENAI_BASE_URL = "http://127.0.0.1:1/v1"; // nothing listens on port 1
       resetEnv();
       try {
-        const err = await openai(door, key).chat.completions.create(chat).catch((e) => e);
+        const err = await openai(door, key)
+          .chat.completions.create(chat)
+          .catch((e) => e);
         expect(err).toBeInstanceOf(OpenAI.APIError);
         expect(err.status).toBe(502);
       } finally {
@@ -355,7 +370,9 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       resetEnv();
       try {
         gw.mock.hang();
-        const err = await openai(door, key).chat.completions.create(chat).catch((e) => e);
+        const err = await openai(door, key)
+          .chat.completions.create(chat)
+          .catch((e) => e);
         expect(err).toBeInstanceOf(OpenAI.APIError);
         expect(err.status).toBe(504);
       } finally {
@@ -480,11 +497,17 @@ describe.each<Door>(["node", "web"])("the proxy through the %s door", (door) => 
       expect(text).toBe(complete(question).text);
       const emb = await openai(door, key, null).embeddings.create({ model: "text-embedding-3-small", input: "x" });
       expect(emb.data).toHaveLength(1);
-      const msg = await new Anthropic({ authToken: key, apiKey: null, baseURL: `${gw.urls[door]}/v1/anthropic`, maxRetries: 0 })
-        .messages.create({ model: "claude-sonnet-5-5", max_tokens: 64, messages: [{ role: "user", content: question }] });
+      const msg = await new Anthropic({
+        authToken: key,
+        apiKey: null,
+        baseURL: `${gw.urls[door]}/v1/anthropic`,
+        maxRetries: 0,
+      }).messages.create({ model: "claude-sonnet-5-5", max_tokens: 64, messages: [{ role: "user", content: question }] });
       expect(msg.usage.output_tokens).toBeGreaterThan(0);
-      const g = await new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: `${gw.urls[door]}/v1/google` } })
-        .models.generateContent({ model: "gemini-2.5-flash", contents: question });
+      const g = await new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: `${gw.urls[door]}/v1/google` } }).models.generateContent({
+        model: "gemini-2.5-flash",
+        contents: question,
+      });
       expect(g.text).toBeTruthy();
       expect(gw.mock.requests).toHaveLength(0);
     });
@@ -509,9 +532,7 @@ describe("the hot path", () => {
     const before = verifierStats().bcryptCompares;
     const client = openai("node", key);
     await Promise.all(
-      Array.from({ length: 100 }, () =>
-        client.chat.completions.create({ model: "gpt-5.2", messages: [{ role: "user", content: "hi" }] }),
-      ),
+      Array.from({ length: 100 }, () => client.chat.completions.create({ model: "gpt-5.2", messages: [{ role: "user", content: "hi" }] })),
     );
     expect(verifierStats().bcryptCompares - before).toBe(1);
     expect(gw.mock.requests).toHaveLength(100);

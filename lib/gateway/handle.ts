@@ -20,9 +20,18 @@ import { admit, assertModelAllowed, assertProviderAllowed, assertWithinBudget, e
 
 /** Test keys never reach a provider: the built-in simulator answers in its wire format. */
 async function simulated(req: GatewayRequest, provider: ProviderAdapter, path: string, json: unknown): Promise<GatewayResponse> {
-  const res = await simulate({ format: provider.format, method: req.method, path, search: req.search, body: json, signal: req.cancel.signal });
+  const res = await simulate({
+    format: provider.format,
+    method: req.method,
+    path,
+    search: req.search,
+    body: json,
+    signal: req.cancel.signal,
+  });
   const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => (headers[name] = value));
+  res.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
   return { status: res.status, headers: clientHeaders(headers), body: res.body as AsyncIterable<Uint8Array> | null };
 }
 
@@ -39,7 +48,9 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
   let call: CallContext | null = null;
   try {
     if (!provider) {
-      const known = listProviders().map((p) => p.id).join(", ");
+      const known = listProviders()
+        .map((p) => p.id)
+        .join(", ");
       throw new AppError("not_found", `Unknown provider '${req.provider}'. Supported providers: ${known}.`);
     }
     if (req.method !== "POST" && !(req.method === "GET" && provider.allowGet)) {
@@ -78,10 +89,7 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
 
     const providerKey = req.headers.get("x-provider-api-key");
     if (!providerKey) {
-      throw new AppError(
-        "unauthorized",
-        `Missing provider API key: send your ${provider.name} key in the 'X-Provider-API-Key' header.`,
-      );
+      throw new AppError("unauthorized", `Missing provider API key: send your ${provider.name} key in the 'X-Provider-API-Key' header.`);
     }
     // Ask for usage on streams the client did not ask it for; the extra chunk is removed below.
     let injected = false;

@@ -74,4 +74,3 @@ export function clientHeaders(upstream: Record<string, string | string[] | undef
   }
   return out;
 }
-

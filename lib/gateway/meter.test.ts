@@ -17,7 +17,11 @@ describe("finding usage objects in the bytes", () => {
     const chunk = (c: object) => `data: ${JSON.stringify(c)}\n\n`;
     const body =
       Array.from({ length: 200 }, () => chunk({ model: "m", choices: [{ delta: { content: "x" } }], usage: null })).join("") +
-      chunk({ model: "gpt-x", choices: [], usage: { prompt_tokens: 11, completion_tokens: 200, prompt_tokens_details: { cached_tokens: 3 } } }) +
+      chunk({
+        model: "gpt-x",
+        choices: [],
+        usage: { prompt_tokens: 11, completion_tokens: 200, prompt_tokens_details: { cached_tokens: 3 } },
+      }) +
       "data: [DONE]\n\n";
     const meter = createMeter("openai", true, "asked");
     meter.push(Buffer.from(body));

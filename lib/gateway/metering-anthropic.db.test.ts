@@ -45,9 +45,9 @@ function cachedStream(deltaUsage: Record<string, number | null>): SseFrame[] {
     // message_start's output_tokens is a placeholder: the final count comes in message_delta.
     frame("message_start", { message: cachedMessage(1) }),
     frame("content_block_start", { index: 0, content_block: { type: "text", text: "" } }),
-    ...cachedText.split(" ").map((w, i) =>
-      frame("content_block_delta", { index: 0, delta: { type: "text_delta", text: (i ? " " : "") + w } }, true),
-    ),
+    ...cachedText
+      .split(" ")
+      .map((w, i) => frame("content_block_delta", { index: 0, delta: { type: "text_delta", text: (i ? " " : "") + w } }, true)),
     frame("content_block_stop", { index: 0 }),
     frame("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: deltaUsage }),
     frame("message_stop"),

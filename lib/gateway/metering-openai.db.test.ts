@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { usageEvents } from "@/db/schema";
@@ -44,10 +44,7 @@ describe.each<Door>(["node", "web"])("usage metering through the %s door", (door
         aborted: false,
       });
       expect(e.costUsd).toBeGreaterThan(0);
-      expect(e.costUsd).toBeCloseTo(
-        expectedCost("openai", "gpt-5.2", { input: usage.prompt_tokens, output: usage.completion_tokens }),
-        9,
-      );
+      expect(e.costUsd).toBeCloseTo(expectedCost("openai", "gpt-5.2", { input: usage.prompt_tokens, output: usage.completion_tokens }), 9);
       expect(e.latencyMs).toBeGreaterThanOrEqual(0);
       expect(e.ttfbMs).not.toBeNull();
       expect(e.ttfbMs!).toBeLessThanOrEqual(e.latencyMs);
@@ -89,7 +86,11 @@ describe.each<Door>(["node", "web"])("usage metering through the %s door", (door
       for (const stream_options of [undefined, { include_usage: false }]) {
         gw.mock.reset();
         const body = { model: "gpt-5.2", messages: [{ role: "user" as const, content: long }] };
-        const stream = await openai(door, key).chat.completions.create({ ...body, stream: true, ...(stream_options ? { stream_options } : {}) });
+        const stream = await openai(door, key).chat.completions.create({
+          ...body,
+          stream: true,
+          ...(stream_options ? { stream_options } : {}),
+        });
         const chunks: OpenAI.ChatCompletionChunk[] = [];
         for await (const chunk of stream) chunks.push(chunk);
         expect(chunks.filter((c) => c.usage || c.choices.length === 0)).toEqual([]);
@@ -126,10 +127,7 @@ describe.each<Door>(["node", "web"])("usage metering through the %s door", (door
         streamed: true,
         aborted: false,
       });
-      expect(e.costUsd).toBeCloseTo(
-        expectedCost("openai", "gpt-5.2", { input: usage.prompt_tokens, output: usage.completion_tokens }),
-        9,
-      );
+      expect(e.costUsd).toBeCloseTo(expectedCost("openai", "gpt-5.2", { input: usage.prompt_tokens, output: usage.completion_tokens }), 9);
     });
   });
 

@@ -24,7 +24,7 @@ const question = "Tell me a slow story.";
 function head(origin: string, method: string, target: string, headers: Record<string, string | number>): string {
   const lines = [`${method} ${target} HTTP/1.1`, `Host: ${new URL(origin).host}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  return lines.join("\r\n") + "\r\n\r\n";
+  return `${lines.join("\r\n")}\r\n\r\n`;
 }
 
 async function keyHeaders() {
@@ -77,7 +77,7 @@ describe("slow clients, with every bound at one second", () => {
 
   it.each<Door>(["node", "web"])("a /v1 body dripped a byte every 200 ms (%s door): 408 in OpenAI's shape", async (door) => {
     const conn = await rawConnect(origin(door));
-    conn.write(head(origin(door), "POST", CHAT, { ...(await keyHeaders()), "content-length": 5000 }) + '{"model":"gpt-4o-mini",');
+    conn.write(`${head(origin(door), "POST", CHAT, { ...(await keyHeaders()), "content-length": 5000 })}{"model":"gpt-4o-mini",`);
     const answered = conn.response();
     await drip(conn);
     const res = await answered;
@@ -89,7 +89,7 @@ describe("slow clients, with every bound at one second", () => {
 
   it("an /api body dripped the same way (node door, where Next reads it): 408 in the API's JSON shape, connection closed", async () => {
     const conn = await rawConnect(node.url());
-    conn.write(head(node.url(), "POST", "/api/keys", { "content-type": "application/json", "content-length": 5000 }) + '{"name":');
+    conn.write(`${head(node.url(), "POST", "/api/keys", { "content-type": "application/json", "content-length": 5000 })}{"name":`);
     const answered = conn.response();
     await drip(conn);
     const res = await answered;

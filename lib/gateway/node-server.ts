@@ -33,14 +33,16 @@ export function createNodeServer(env: Env, next: RequestListener): Server {
 
 function route(env: Env, req: IncomingMessage, res: ServerResponse, next: RequestListener): void {
   if (!toOriginForm(req)) {
-    return refuse(res, new AppError("bad_request", "The request target must be a path such as /v1/… or /api/…."));
+    refuse(res, new AppError("bad_request", "The request target must be a path such as /v1/… or /api/…."));
+    return;
   }
   if (serveGateway(env, req, res)) return;
   const url = req.url!;
   const q = url.indexOf("?");
   if (url.startsWith("/api/") && decodeComponent(q === -1 ? url : url.slice(0, q)) === null) {
     // Next would answer this in plain text; the API always answers in its JSON shape.
-    return refuse(res, new AppError("bad_request", "The request path is not valid percent-encoding."));
+    refuse(res, new AppError("bad_request", "The request path is not valid percent-encoding."));
+    return;
   }
   stampClientAddress(req);
   watchBody(env.SERVER_BODY_IDLE_TIMEOUT_MS, req, res);

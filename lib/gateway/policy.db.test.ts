@@ -55,7 +55,9 @@ function post(key: string, body: unknown, path = "/v1/openai/chat/completions") 
 describe("allow-lists", () => {
   it("a provider outside the key's list → 403 before anything goes upstream, as the SDK's error class", async () => {
     const { key } = await limitedKey({ allowed_providers: ["anthropic"] });
-    const err = await openaiClient(gw.urls.node, key).chat.completions.create(chat()).catch((e) => e);
+    const err = await openaiClient(gw.urls.node, key)
+      .chat.completions.create(chat())
+      .catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(err.message).toContain("may not call 'openai'");
     expect(gw.mock.requests).toHaveLength(0);
@@ -153,7 +155,9 @@ describe("monthly budget", () => {
     const refused = await post(k.key, chat("gpt-5.2"));
     expect(refused.status).toBe(402);
     const body = (await refused.json()) as { error: { message: string } };
-    expect(body.error.message).toMatch(/reached its monthly budget of \$0\.00 \(spent \$0\.\d\d this month, UTC\)\. It resets on \d{4}-\d\d-01/);
+    expect(body.error.message).toMatch(
+      /reached its monthly budget of \$0\.00 \(spent \$0\.\d\d this month, UTC\)\. It resets on \d{4}-\d\d-01/,
+    );
     expect(gw.mock.requests).toHaveLength(1);
 
     await updateOwnerKey(k.caller, k.id, { limits: { monthly_budget_usd: 100 } });

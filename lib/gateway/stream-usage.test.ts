@@ -59,7 +59,11 @@ describe.each([
   });
 
   it("removes a null usage that comes first in its object, as some OpenAI-compatible servers write it", async () => {
-    const first = ['data: {"usage":null,"id":"c","choices":[{"delta":{"content":"a"}}]}', 'data: {"usage": null, "id": "c"}', 'data: {"usage":null}'];
+    const first = [
+      'data: {"usage":null,"id":"c","choices":[{"delta":{"content":"a"}}]}',
+      'data: {"usage": null, "id": "c"}',
+      'data: {"usage":null}',
+    ];
     const out = ['data: {"id":"c","choices":[{"delta":{"content":"a"}}]}', 'data: {"id": "c"}', "data: {}"];
     // One server writes one form; each event arrives on its own here.
     const pieces = [...first, usageOnly, "data: [DONE]"].map((e) => Buffer.from(stream(nl, [e])));

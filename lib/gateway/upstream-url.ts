@@ -2,6 +2,7 @@
 // provider's base path: no dot segments, no encoded slashes or dots that a server
 // might decode later, no backslashes, no empty segments.
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what it refuses
 const FORBIDDEN = /(?:%2e|%2f|%5c|%00|\\|\/\/|[\x00-\x20\x7f])/i;
 
 function build(base: URL, path: string, search: string): URL | null {
@@ -12,7 +13,7 @@ function build(base: URL, path: string, search: string): URL | null {
   const basePath = base.pathname.replace(/\/+$/, "");
   const url = new URL(base.origin + basePath + path + search);
   // Belt and braces: whatever the parser did, we still talk to the same origin and base path.
-  if (url.origin !== base.origin || !url.pathname.startsWith(basePath + "/")) return null;
+  if (url.origin !== base.origin || !url.pathname.startsWith(`${basePath}/`)) return null;
   return url;
 }
 

@@ -7,7 +7,5 @@ export function splitGatewayUrl(url: string): { provider: string; path: string; 
   const search = q === -1 ? "" : url.slice(q);
   const rest = pathname.slice("/v1/".length);
   const slash = rest.indexOf("/");
-  return slash === -1
-    ? { provider: rest, path: "/", search }
-    : { provider: rest.slice(0, slash), path: rest.slice(slash), search };
+  return slash === -1 ? { provider: rest, path: "/", search } : { provider: rest.slice(0, slash), path: rest.slice(slash), search };
 }

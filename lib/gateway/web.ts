@@ -12,15 +12,17 @@ export async function handleWebRequest(req: Request): Promise<Response> {
   const url = new URL(req.url);
   const { provider, path, search } = splitGatewayUrl(url.pathname + url.search);
   const source = req.body as AsyncIterable<Uint8Array> | null;
-  const result = guarded(req) ?? await handle({
-    method: req.method,
-    provider,
-    path,
-    search,
-    headers: req.headers,
-    body: source ? (bounds) => readWebBody(source, bounds) : null,
-    cancel: Cancellation.follow(req.signal),
-  });
+  const result =
+    guarded(req) ??
+    (await handle({
+      method: req.method,
+      provider,
+      path,
+      search,
+      headers: req.headers,
+      body: source ? (bounds) => readWebBody(source, bounds) : null,
+      cancel: Cancellation.follow(req.signal),
+    }));
   const headers = new Headers();
   for (const [name, value] of Object.entries(result.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);

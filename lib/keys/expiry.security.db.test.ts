@@ -60,7 +60,10 @@ describe("dead keys stay dead (item 6)", () => {
     const owner = await session();
     const k = await makeKey(owner, { name: "expiring", expires_at: inDays(1) });
     const db = await getDb();
-    await db.update(apiKeys).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(apiKeys.id, k.id));
+    await db
+      .update(apiKeys)
+      .set({ expiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(apiKeys.id, k.id));
     const patch = (body: Record<string, unknown>) => call("PATCH", `/api/keys/${k.id}`, { headers: owner, body });
     expectRefused(await patch({ expires_at: null }), 409, "expires_at");
     const later = await patch({ expires_at: inDays(30) });

@@ -36,7 +36,7 @@ describe("key format", () => {
     let rejected = 0;
     for (let i = 0; i < body.length; i++) {
       const swapped = body[i] === "a" ? "b" : "a";
-      const typo = "ne_live_" + body.slice(0, i) + swapped + body.slice(i + 1);
+      const typo = `ne_live_${body.slice(0, i)}${swapped}${body.slice(i + 1)}`;
       if (parseKey(typo) === null) rejected++;
     }
     expect(rejected).toBe(body.length);
@@ -44,12 +44,12 @@ describe("key format", () => {
 
   it("rejects random strings, wrong prefixes and wrong lengths", () => {
     const { key } = generateKey();
-    expect(parseKey("ne_live_" + "x".repeat(40))).toBeNull();
+    expect(parseKey(`ne_live_${"x".repeat(40)}`)).toBeNull();
     expect(parseKey(key.replace("ne_live_", "ne_prod_"))).toBeNull();
     expect(parseKey(key.replace("ne_live_", "ne_test_"))).toBeNull(); // environment is checksummed too
-    expect(parseKey(key + "a")).toBeNull();
+    expect(parseKey(`${key}a`)).toBeNull();
     expect(parseKey(key.slice(0, -1))).toBeNull();
-    expect(parseKey("sk-" + key)).toBeNull();
+    expect(parseKey(`sk-${key}`)).toBeNull();
     expect(parseKey("")).toBeNull();
   });
 });

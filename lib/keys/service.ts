@@ -1,17 +1,10 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { insertAuditEvent, listAuditEvents, type AuditEvent } from "@/db/queries/audit";
 import { getKey, insertKey, listKeys, revokeKey, rollKey, updateKey, type KeyChanges, type KeyRecord } from "@/db/queries/keys";
 import type { Caller } from "@/lib/auth/caller";
 import { DEFAULT_PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import {
-  assertCanGrant,
-  assertCanTouch,
-  assertExpiryOnlyEarlier,
-  assertNotOwnPolicy,
-  expiryOnlyEarlier,
-  type Grant,
-} from "./authority";
+import { assertCanGrant, assertCanTouch, assertExpiryOnlyEarlier, assertNotOwnPolicy, expiryOnlyEarlier, type Grant } from "./authority";
 import { generateKey } from "./format";
 import { hashKey } from "./hash";
 import type { createKeyInput, rollKeyInput, updateKeyInput } from "./inputs";
@@ -143,7 +136,11 @@ export async function updateOwnerKey(caller: Caller, id: string, input: z.infer<
     changes.permissions = [...new Set(input.permissions)];
   }
   if (actor) {
-    assertNotOwnPolicy(actor, id, Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined));
+    assertNotOwnPolicy(
+      actor,
+      id,
+      Object.keys(input).filter((k) => input[k as keyof typeof input] !== undefined),
+    );
     assertCanGrant(actor, { ...current, ...changes });
   }
   assertExpiryOnlyEarlier(current, changes);

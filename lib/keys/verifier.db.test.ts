@@ -50,7 +50,10 @@ describe("key verification", () => {
     const cold = await createKey(caller(), { name: "cold", environment: "live" });
     // Re-hash the cold key at the production cost (10): a compare takes tens of milliseconds.
     const db = await getDb();
-    await db.update(apiKeys).set({ keyHash: await bcrypt.hash(cold.key, 10) }).where(eq(apiKeys.id, cold.id));
+    await db
+      .update(apiKeys)
+      .set({ keyHash: await bcrypt.hash(cold.key, 10) })
+      .where(eq(apiKeys.id, cold.id));
     clearVerifierCache();
     expect((await verifyKey(warm.key)).ok).toBe(true); // warm it up again
 
@@ -132,7 +135,10 @@ describe("key verification", () => {
   it("refuses an expired key even while it is cached", async () => {
     const created = await createKey(caller(), { name: "expiring", environment: "live" });
     const db = await getDb();
-    await db.update(apiKeys).set({ expiresAt: new Date(Date.now() + 150) }).where(eq(apiKeys.id, created.id));
+    await db
+      .update(apiKeys)
+      .set({ expiresAt: new Date(Date.now() + 150) })
+      .where(eq(apiKeys.id, created.id));
     clearVerifierCache();
     expect((await verifyKey(created.key)).ok).toBe(true);
     await new Promise((r) => setTimeout(r, 200));

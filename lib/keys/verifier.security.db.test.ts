@@ -51,7 +51,12 @@ describe("a bcrypt flood on a known key id", () => {
     const before = verifierStats().bcryptCompares;
 
     const order: string[] = [];
-    const flood = Array.from({ length: 200 }, () => settle(forge(idPartOf(attacker.id))).then((r) => (order.push("flood"), r)));
+    const flood = Array.from({ length: 200 }, () =>
+      settle(forge(idPartOf(attacker.id))).then((r) => {
+        order.push("flood");
+        return r;
+      }),
+    );
     const victims = Array.from({ length: 20 }, async () => {
       await new Promise((r) => setImmediate(r));
       const r = await settle(victim.key);
@@ -83,7 +88,9 @@ describe("a bcrypt flood on a known key id", () => {
   it("refuses with 503 and Retry-After once the cold queue is full, and serves what it took", async () => {
     process.env.KEY_VERIFY_QUEUE_MAX = "3";
     resetEnv();
-    const keys = await Promise.all(Array.from({ length: 12 }, (_, i) => createKey(testCaller(), { name: `cold${i}`, environment: "live" })));
+    const keys = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => createKey(testCaller(), { name: `cold${i}`, environment: "live" })),
+    );
     clearVerifierCache();
     const results = await Promise.all(keys.map((k) => settle(k.key)));
     expect(results.filter((r) => r === "503").length).toBeGreaterThan(0);

@@ -27,9 +27,7 @@ export interface VerifiedKey {
   policy: KeyPolicy;
 }
 
-export type Verification =
-  | { ok: true; key: VerifiedKey }
-  | { ok: false; reason: "malformed" | "invalid" | "revoked" | "expired" };
+export type Verification = { ok: true; key: VerifiedKey } | { ok: false; reason: "malformed" | "invalid" | "revoked" | "expired" };
 
 type Failure = Extract<Verification, { ok: false }>;
 

@@ -15,7 +15,10 @@ describe("the cold-verification queue", () => {
     const first = gate();
     const jobs = [q.run("flood", () => first.opened.then(() => ran.push("flood")))];
     for (let i = 0; i < 5; i++) jobs.push(q.run("flood", async () => ran.push("flood")));
-    jobs.push(q.run("a", async () => ran.push("a")), q.run("b", async () => ran.push("b")));
+    jobs.push(
+      q.run("a", async () => ran.push("a")),
+      q.run("b", async () => ran.push("b")),
+    );
     first.open();
     await Promise.all(jobs);
     expect(ran.slice(0, 4)).toEqual(["flood", "flood", "a", "b"]);

@@ -71,16 +71,18 @@ export class FairQueue {
       if (queue.length > 0) this.#waiting.set(id, queue);
       this.#running++;
       // Counted out before the caller resumes, so what it sees next already has room.
-      Promise.resolve().then(job.run).then(
-        (v) => {
-          this.#release(id);
-          job.resolve(v);
-        },
-        (e) => {
-          this.#release(id);
-          job.reject(e);
-        },
-      );
+      Promise.resolve()
+        .then(job.run)
+        .then(
+          (v) => {
+            this.#release(id);
+            job.resolve(v);
+          },
+          (e) => {
+            this.#release(id);
+            job.reject(e);
+          },
+        );
     }
   }
 

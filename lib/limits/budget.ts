@@ -95,7 +95,10 @@ export async function monthSpend(keyId: string, now = Date.now()): Promise<numbe
   if (!stale) return (await p).spent;
   const wait = Math.min(STALE_WAIT_MS, getEnv().DATABASE_QUERY_TIMEOUT_MS);
   return within(
-    p.then((fresh) => fresh.spent, () => stale.spent),
+    p.then(
+      (fresh) => fresh.spent,
+      () => stale.spent,
+    ),
     wait,
     () => stale.spent,
   );

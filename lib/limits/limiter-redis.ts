@@ -93,12 +93,12 @@ export class RedisCounters {
     if (this.mode === "connecting") await this.waitReady();
     if (this.mode !== "up") return this.opts.memory.take(keyId, window, rpm, tpm, estimate);
     try {
-      const reply = (await this.run(TAKE, this.key(keyId, window), [
-        rpm ?? -1,
-        tpm ?? -1,
-        estimate,
-        2 * this.opts.windowMs,
-      ])) as [number, number, number, number];
+      const reply = (await this.run(TAKE, this.key(keyId, window), [rpm ?? -1, tpm ?? -1, estimate, 2 * this.opts.windowMs])) as [
+        number,
+        number,
+        number,
+        number,
+      ];
       const [allowed, refused, requests, tokens] = reply.map(Number);
       const refusedBy: RefusedBy | undefined = refused === 1 ? "requests" : refused === 2 ? "tokens" : undefined;
       this.opts.memory.observe(keyId, window, requests, tokens);

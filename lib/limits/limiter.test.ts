@@ -14,9 +14,7 @@ function setup(start = T0) {
 describe("limiter (memory)", () => {
   it("lets exactly rpm of 20 simultaneous requests through", async () => {
     const { limiter } = setup();
-    const decisions = await Promise.all(
-      Array.from({ length: 20 }, () => limiter.acquire("key_a", { requestsPerMinute: 6 }, 0)),
-    );
+    const decisions = await Promise.all(Array.from({ length: 20 }, () => limiter.acquire("key_a", { requestsPerMinute: 6 }, 0)));
     expect(decisions.filter((d) => d.allowed)).toHaveLength(6);
     for (const d of decisions.filter((d) => !d.allowed)) {
       expect(d.refusedBy).toBe("requests");

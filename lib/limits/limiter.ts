@@ -68,9 +68,7 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
       const at = now();
       const window = Math.floor(at / WINDOW_MS);
       const estimate = tpm === null ? 0 : tokensOf(estimatedTokens);
-      const taken = redis
-        ? await redis.take(keyId, window, rpm, tpm, estimate)
-        : memory.take(keyId, window, rpm, tpm, estimate);
+      const taken = redis ? await redis.take(keyId, window, rpm, tpm, estimate) : memory.take(keyId, window, rpm, tpm, estimate);
       const resetMs = (window + 1) * WINDOW_MS - at;
       const headers = rateLimitHeaders(rpm, tpm, taken, resetMs);
       if (!taken.allowed) {
@@ -83,8 +81,7 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
           reservation: null,
         };
       }
-      const reservation: Reservation | null =
-        tpm === null ? null : { keyId, window, estimatedTokens: estimate, backend: taken.backend };
+      const reservation: Reservation | null = tpm === null ? null : { keyId, window, estimatedTokens: estimate, backend: taken.backend };
       return { allowed: true, headers, reservation };
     },
 

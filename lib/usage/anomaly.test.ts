@@ -9,9 +9,7 @@ const activity = (last: [number, number], base: [number, number], hours = 167) =
 describe("anomaly notice", () => {
   it("flags a last hour far above the usual hourly rate", () => {
     // Usually 10 an hour; 400 in the last hour.
-    expect(detectAnomalies(activity([400, 0], [1670, 0]))).toEqual([
-      { kind: "traffic", lastHour: 400, usualPerHour: 10 },
-    ]);
+    expect(detectAnomalies(activity([400, 0], [1670, 0]))).toEqual([{ kind: "traffic", lastHour: 400, usualPerHour: 10 }]);
   });
 
   it("stays quiet for ordinary traffic and for small numbers", () => {

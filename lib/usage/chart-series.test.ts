@@ -50,7 +50,15 @@ describe("chart points and series", () => {
       row("2025-11-21", "a", { requests: 4, errors: 1, inputTokens: 100, outputTokens: 20, costUsd: 0.5, unpricedRequests: 1 }),
       row("2025-11-21", "b", { requests: 6, errors: 0, inputTokens: 50, outputTokens: 30, costUsd: 0.25 }),
     ]);
-    expect(points.map((p) => p.bucket)).toEqual(["2025-11-20", "2025-11-21", "2025-11-22", "2025-11-23", "2025-11-24", "2025-11-25", "2025-11-26"]);
+    expect(points.map((p) => p.bucket)).toEqual([
+      "2025-11-20",
+      "2025-11-21",
+      "2025-11-22",
+      "2025-11-23",
+      "2025-11-24",
+      "2025-11-25",
+      "2025-11-26",
+    ]);
     expect(points[1]).toMatchObject({
       label: "Nov 21",
       title: "Nov 21, 2025",
@@ -147,7 +155,18 @@ describe("one key's daily points", () => {
         costUsd: 0.5,
         unpricedRequests: 1,
       },
-      { bucket: "2025-11-24", label: "Nov 24", title: "Nov 24, 2025", requests: 0, errors: 0, errorRate: null, inputTokens: 0, outputTokens: 0, costUsd: 0, unpricedRequests: 0 },
+      {
+        bucket: "2025-11-24",
+        label: "Nov 24",
+        title: "Nov 24, 2025",
+        requests: 0,
+        errors: 0,
+        errorRate: null,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+        unpricedRequests: 0,
+      },
     ]);
   });
 });

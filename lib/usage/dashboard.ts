@@ -9,7 +9,15 @@ import {
   type UsageSums,
 } from "@/db/queries/usage-read";
 import { detectAnomalies, type Anomaly } from "@/lib/usage/anomaly";
-import { chartSeries, dayPoints, weeklyUsage, type BucketKeyRow, type ChartPoint, type SeriesKey, type WeeklyUsage } from "@/lib/usage/chart-series";
+import {
+  chartSeries,
+  dayPoints,
+  weeklyUsage,
+  type BucketKeyRow,
+  type ChartPoint,
+  type SeriesKey,
+  type WeeklyUsage,
+} from "@/lib/usage/chart-series";
 import { csvHref, rangeFor, type DashboardParams, type Environment } from "@/lib/usage/dashboard-url";
 import { addDays, eachDay, isoDay, queryUsage, sumRows } from "@/lib/usage/query";
 
@@ -109,7 +117,15 @@ export interface KeyUsageData {
 }
 
 /** Null when the key does not exist or belongs to someone else. */
-export async function loadKeyUsage({ ownerId, keyId, now = new Date() }: { ownerId: string; keyId: string; now?: Date }): Promise<KeyUsageData | null> {
+export async function loadKeyUsage({
+  ownerId,
+  keyId,
+  now = new Date(),
+}: {
+  ownerId: string;
+  keyId: string;
+  now?: Date;
+}): Promise<KeyUsageData | null> {
   const key = await getKey({ ownerId, id: keyId });
   if (!key) return null;
   const today = isoDay(now);
@@ -125,7 +141,13 @@ export async function loadKeyUsage({ ownerId, keyId, now = new Date() }: { owner
 export const WEEK_DAYS = 7;
 
 /** Every key's last 7 days (today included), from one grouped query. */
-export async function loadWeeklyUsage({ ownerId, now = new Date() }: { ownerId: string; now?: Date }): Promise<Record<string, WeeklyUsage>> {
+export async function loadWeeklyUsage({
+  ownerId,
+  now = new Date(),
+}: {
+  ownerId: string;
+  now?: Date;
+}): Promise<Record<string, WeeklyUsage>> {
   const today = isoDay(now);
   const from = addDays(today, -(WEEK_DAYS - 1));
   const rows = await queryUsage({ ownerId, range: { kind: "days", from, to: today } }, ["day", "key"]);

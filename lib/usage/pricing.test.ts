@@ -5,7 +5,11 @@ import { costUsd, priceFor } from "./pricing";
 
 describe("pricing", () => {
   it("prices every provider in the registry", () => {
-    const providers = new Set(Object.keys(defaults).filter((k) => !k.startsWith("_")).map((k) => k.split("/")[0]));
+    const providers = new Set(
+      Object.keys(defaults)
+        .filter((k) => !k.startsWith("_"))
+        .map((k) => k.split("/")[0]),
+    );
     for (const p of listProviders()) expect(providers.has(p.id), p.id).toBe(true);
   });
 

@@ -46,7 +46,7 @@ export function priceFor(provider: string, model: string): Price | null {
   for (const [key, price] of table) {
     const base = key.slice(provider.length + 1);
     if (
-      key.startsWith(provider + "/") &&
+      key.startsWith(`${provider}/`) &&
       name.startsWith(base) &&
       VERSION_SUFFIX.test(name.slice(base.length)) &&
       (!best || base.length > best.len)
@@ -59,8 +59,7 @@ export function priceFor(provider: string, model: string): Price | null {
 
 export function costUsd(price: Price, t: TokenCounts): number {
   const cached = Math.min(t.cachedInputTokens, t.inputTokens);
-  const usd =
-    (t.inputTokens - cached) * price.input + cached * (price.cached_input ?? price.input) + t.outputTokens * price.output;
+  const usd = (t.inputTokens - cached) * price.input + cached * (price.cached_input ?? price.input) + t.outputTokens * price.output;
   return usd / 1_000_000;
 }
 

@@ -43,11 +43,7 @@ export function eachDay(from: string, to: string): string[] {
 }
 
 function outOfRange(param: string, value: string): AppError {
-  return new AppError(
-    "bad_request",
-    `'${param}' must fall between ${MIN_DAY} and ${MAX_DAY} (UTC); got ${value}.`,
-    { param },
-  );
+  return new AppError("bad_request", `'${param}' must fall between ${MIN_DAY} and ${MAX_DAY} (UTC); got ${value}.`, { param });
 }
 
 function parseInstant(value: string, param: string, endOfDay: boolean): { day: string | null; at: Date } {
@@ -89,12 +85,7 @@ export function parseRange(from: string | null, to: string | null, now = new Dat
   return start.day && end.day ? { kind: "days", from: start.day, to: end.day } : { kind: "instants", from: start.at, to: end.at };
 }
 
-const name = (param: string) =>
-  z
-    .string()
-    .min(1, `'${param}' must not be empty.`)
-    .max(200, `'${param}' is too long.`)
-    .optional();
+const name = (param: string) => z.string().min(1, `'${param}' must not be empty.`).max(200, `'${param}' is too long.`).optional();
 
 const paramsSchema = z.object({
   key_id: name("key_id"),
@@ -105,7 +96,10 @@ const paramsSchema = z.object({
     .string()
     .optional()
     .transform((v, ctx) => {
-      const dims = (v ?? "day").split(",").map((s) => s.trim()).filter(Boolean);
+      const dims = (v ?? "day")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = dims.find((d) => !(USAGE_DIMENSIONS as readonly string[]).includes(d));
       if (bad !== undefined || dims.length === 0) {
         ctx.addIssue({ code: "custom", message: `'group_by' must be one or more of ${USAGE_DIMENSIONS.join(", ")}, comma separated.` });
@@ -210,10 +204,7 @@ export function usageJson(rows: UsageGroupRow[], groupBy: UsageDimension[], rang
   return {
     data: rows.map((r) => rowJson(r, groupBy)),
     totals: sumsJson(sumRows(rows)),
-    range:
-      range.kind === "days"
-        ? { from: range.from, to: range.to }
-        : { from: range.from.toISOString(), to: range.to.toISOString() },
+    range: range.kind === "days" ? { from: range.from, to: range.to } : { from: range.from.toISOString(), to: range.to.toISOString() },
     group_by: groupBy,
   };
 }
@@ -231,5 +222,5 @@ export function usageCsv(rows: UsageGroupRow[], groupBy: UsageDimension[]): stri
   const header = Object.keys(rowJson({ ...ZERO }, groupBy));
   const lines = [header.join(",")];
   for (const r of json) lines.push(header.map((h) => csvCell((r as Record<string, string | number | null>)[h])).join(","));
-  return lines.join("\r\n") + "\r\n";
+  return `${lines.join("\r\n")}\r\n`;
 }

@@ -83,7 +83,6 @@ describe("the usage recorder", () => {
   });
 });
 
-
 describe("the usage recorder while the database is away", () => {
   afterEach(() => {
     fault.refusing = false;

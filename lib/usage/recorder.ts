@@ -174,7 +174,9 @@ function writeFailed(err: unknown): void {
 
 function writeSucceeded(): void {
   if (state.failingSince === null) return;
-  console.error(`[neuronedge] usage events are being written again after ${Math.round((Date.now() - state.failingSince) / 1000)} s of failures`);
+  console.error(
+    `[neuronedge] usage events are being written again after ${Math.round((Date.now() - state.failingSince) / 1000)} s of failures`,
+  );
   state.failingSince = null;
   state.retryAt = 0;
 }
@@ -261,5 +263,12 @@ export function usageRecorderLimits(next: Partial<typeof limits> = {}): typeof l
 }
 
 export function usageRecorderStats() {
-  return { buffered: state.buffer.length, written: state.written, dropped: state.dropped, refused: state.refused, writeMs: state.writeMs, writeCpuMs: state.writeCpuMs };
+  return {
+    buffered: state.buffer.length,
+    written: state.written,
+    dropped: state.dropped,
+    refused: state.refused,
+    writeMs: state.writeMs,
+    writeCpuMs: state.writeCpuMs,
+  };
 }

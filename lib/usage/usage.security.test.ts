@@ -87,7 +87,9 @@ describe("range walks are bounded by a count, not a string comparison", () => {
     expect(hours).toHaveLength(25);
     expect(hours[0].bucket).toBe("2026-03-10T08:00:00Z");
     expect(hours.at(-1)!.bucket).toBe("2026-03-11T08:00:00Z");
-    expect(() => bucketsOf({ kind: "instants", from: new Date("2026-01-01T00:00:00Z"), to: new Date("2027-06-01T00:00:00Z") })).toThrow(/at most/);
+    expect(() => bucketsOf({ kind: "instants", from: new Date("2026-01-01T00:00:00Z"), to: new Date("2027-06-01T00:00:00Z") })).toThrow(
+      /at most/,
+    );
     expect(() => bucketsOf({ kind: "instants", from: new Date(Number.NaN), to: new Date("2026-01-01T00:00:00Z") })).toThrow(/at most/);
   });
 });

@@ -18,9 +18,9 @@ export function QuickstartIntro() {
   return (
     <>
       Call the gateway as you would call the provider, with two keys: your NeuronEdge key in{" "}
-      <code className="font-mono text-[13px] text-zinc-800">Authorization</code> says who is calling, and your own
-      provider key in <code className="font-mono text-[13px] text-zinc-800">X-Provider-API-Key</code> pays the provider.
-      The gateway forwards the call unchanged and never stores the provider key.
+      <code className="font-mono text-[13px] text-zinc-800">Authorization</code> says who is calling, and your own provider key in{" "}
+      <code className="font-mono text-[13px] text-zinc-800">X-Provider-API-Key</code> pays the provider. The gateway forwards the call
+      unchanged and never stores the provider key.
     </>
   );
 }
@@ -59,8 +59,8 @@ export function QuickstartCard({ origin, hasKeys }: { origin: string; hasKeys: b
         <CodeBlock label="curl" code={curlExample(origin)} />
         <p className="text-sm text-zinc-600">
           {hasKeys ? <>Replace </> : <>You need a gateway key first. Create one, then replace </>}
-          {code("ne_live_…")} with your gateway key and {code("sk-…")} with your OpenAI key. Official SDKs work too: set
-          their base URL to {code(`${origin}/v1/openai`)}.
+          {code("ne_live_…")} with your gateway key and {code("sk-…")} with your OpenAI key. Official SDKs work too: set their base URL to{" "}
+          {code(`${origin}/v1/openai`)}.
         </p>
       </div>
     </Card>
@@ -87,18 +87,18 @@ export function UsageEmptyState({
   if (test) {
     body = (
       <p className="text-sm text-zinc-600">
-        Replace {code("ne_test_…")} with a test key{hasKeys ? "" : " (create one with Create key, environment Test)"}. Test
-        keys need no provider key: NeuronEdge&apos;s built-in simulator answers them in the provider&apos;s own format,
-        nothing reaches a provider and nothing is billed. Their usage is shown here, apart from live usage.
+        Replace {code("ne_test_…")} with a test key{hasKeys ? "" : " (create one with Create key, environment Test)"}. Test keys need no
+        provider key: NeuronEdge&apos;s built-in simulator answers them in the provider&apos;s own format, nothing reaches a provider and
+        nothing is billed. Their usage is shown here, apart from live usage.
       </p>
     );
   } else {
     body = (
       <p className="text-sm text-zinc-600">
         {hasKeys ? <>Replace </> : <>You need a gateway key first. Create one, then replace </>}
-        {code("ne_live_…")} with your gateway key and {code("sk-…")} with your OpenAI key. Official SDKs work too: set
-        their base URL to {code(`${origin}/v1/openai`)}. No provider key at hand? Create a test key ({code("ne_test_…")}
-        ) and leave out {code("X-Provider-API-Key")}: a built-in simulator answers it, and its usage shows under{" "}
+        {code("ne_live_…")} with your gateway key and {code("sk-…")} with your OpenAI key. Official SDKs work too: set their base URL to{" "}
+        {code(`${origin}/v1/openai`)}. No provider key at hand? Create a test key ({code("ne_test_…")}) and leave out{" "}
+        {code("X-Provider-API-Key")}: a built-in simulator answers it, and its usage shows under{" "}
         <Link href={dashboardHref({ ...params, env: "test", keyId: null })} className={linkClass}>
           Test
         </Link>
@@ -115,13 +115,7 @@ export function UsageEmptyState({
             No requests {who}in the {rangeLabel}
           </>
         }
-        description={
-          test ? (
-            <>Send a first request with a test key: it works without any provider account.</>
-          ) : (
-            <QuickstartIntro />
-          )
-        }
+        description={test ? <>Send a first request with a test key: it works without any provider account.</> : <QuickstartIntro />}
       />
       <div className="space-y-4 px-5 py-5">
         <CodeBlock label="curl" code={test ? testCurlExample(origin) : curlExample(origin)} />

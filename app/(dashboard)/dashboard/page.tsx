@@ -48,8 +48,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </div>
       {shown.env === "test" && (
         <p className="mt-3 text-sm text-amber-800">
-          Showing <strong className="font-semibold">test keys</strong>: answered by the built-in simulator, never sent to a
-          provider or billed. Live usage is counted apart.
+          Showing <strong className="font-semibold">test keys</strong>: answered by the built-in simulator, never sent to a provider or
+          billed. Live usage is counted apart.
         </p>
       )}
 

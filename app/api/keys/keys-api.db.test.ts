@@ -90,7 +90,11 @@ describe("management API in local mode", () => {
 
   describe("bad input", () => {
     it("malformed JSON → 400", async () => {
-      expectError(await call("POST", "/api/keys", { rawBody: '{"name":', headers: { "content-type": "application/json" } }), 400, "invalid_json");
+      expectError(
+        await call("POST", "/api/keys", { rawBody: '{"name":', headers: { "content-type": "application/json" } }),
+        400,
+        "invalid_json",
+      );
     });
 
     it.each([

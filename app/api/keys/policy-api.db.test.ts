@@ -236,12 +236,7 @@ describe("audit log", () => {
 
     const res = await call("GET", `/api/audit?key_id=${k.id}`, { headers: h });
     expect(res.status).toBe(200);
-    expect(res.json.events.map((e: { action: string }) => e.action)).toEqual([
-      "key.roll",
-      "key.update",
-      "key.rename",
-      "key.create",
-    ]);
+    expect(res.json.events.map((e: { action: string }) => e.action)).toEqual(["key.roll", "key.update", "key.rename", "key.create"]);
     const [roll, update, rename] = res.json.events;
     expect(rename.details).toEqual({ name: { from: "audited", to: "renamed" } });
     expect(update.details).toEqual({

@@ -133,11 +133,9 @@ describe("GET /api/usage", () => {
 
   it("answers timestamp ranges from the raw events, to the second", async () => {
     const { user } = await seedOwner();
-    const res = await call(
-      "GET",
-      "/api/usage?from=2026-03-10T08:00:00Z&to=2026-03-11T00:00:00Z&environment=live&group_by=day",
-      { headers: await as(user) },
-    );
+    const res = await call("GET", "/api/usage?from=2026-03-10T08:00:00Z&to=2026-03-11T00:00:00Z&environment=live&group_by=day", {
+      headers: await as(user),
+    });
     expect(res.status).toBe(200);
     expect(res.json.range).toEqual({ from: "2026-03-10T08:00:00.000Z", to: "2026-03-11T00:00:00.000Z" });
     expect(res.json.data).toEqual([expect.objectContaining({ day: "2026-03-10", requests: 2, input_tokens: 150 })]);
@@ -152,9 +150,7 @@ describe("GET /api/usage", () => {
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="neuronedge-usage-key\.csv"$/);
     const lines = res.text.trimEnd().split("\r\n");
-    expect(lines[0]).toBe(
-      "key_id,key_name,requests,errors,input_tokens,output_tokens,cached_input_tokens,cost_usd,unpriced_requests",
-    );
+    expect(lines[0]).toBe("key_id,key_name,requests,errors,input_tokens,output_tokens,cached_input_tokens,cost_usd,unpriced_requests");
     expect(lines.slice(1).sort()).toEqual(
       [`${web.id},Web app,3,1,150,25,0,0.00075,0`, `${batch.id},Batch jobs,2,0,1100,320,400,0.0063,1`].sort(),
     );

@@ -132,7 +132,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 

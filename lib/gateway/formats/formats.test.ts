@@ -16,7 +16,15 @@ describe("wire formats", () => {
   });
 
   it("Gemini names a status for every error the gateway gives, never a bare code", () => {
-    for (const code of ["bad_request", "unauthorized", "forbidden", "not_found", "payload_too_large", "rate_limited", "unavailable"] as const) {
+    for (const code of [
+      "bad_request",
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "payload_too_large",
+      "rate_limited",
+      "unavailable",
+    ] as const) {
       const e = new AppError(code, "m");
       const body = providerErrorBody("gemini", e) as { error: { code: number; status: string } };
       expect(body.error.code).toBe(e.status);

@@ -16,7 +16,7 @@ export function openAICompatible(
     allowGet: true,
     streamUsageOption: options.streamUsageOption ?? true,
     authorize(headers, providerKey) {
-      headers["authorization"] = `Bearer ${providerKey}`;
+      headers.authorization = `Bearer ${providerKey}`;
     },
   };
 }

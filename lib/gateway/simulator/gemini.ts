@@ -75,7 +75,9 @@ function generate(body: Body, model: string, req: SimRequest, stream: boolean): 
   }
   const count = readCapped(config.candidateCount, GEMINI.maxCandidates);
   if (count === "invalid" || count === "too_large") {
-    return invalid(`* GenerateContentRequest.generation_config.candidate_count: candidateCount must be between 1 and ${GEMINI.maxCandidates}`);
+    return invalid(
+      `* GenerateContentRequest.generation_config.candidate_count: candidateCount must be between 1 and ${GEMINI.maxCandidates}`,
+    );
   }
   const candidates = count ?? 1;
 
@@ -112,7 +114,10 @@ function generate(body: Body, model: string, req: SimRequest, stream: boolean): 
   });
   // Without alt=sse the API streams one JSON array instead of events.
   if (!new URLSearchParams(req.search).getAll("alt").includes("sse")) return json("gemini", chunks);
-  return sse("gemini", chunks.map((data) => ({ data, paced: true })));
+  return sse(
+    "gemini",
+    chunks.map((data) => ({ data, paced: true })),
+  );
 }
 
 function countPrompt(body: Body): SimResult {

@@ -8,8 +8,7 @@ export type Body = Record<string, unknown>;
 export const missing = (param: string) =>
   errorResult("openai", 400, `Missing required parameter: '${param}'.`, { param, code: "missing_required_parameter" });
 
-export const invalid = (param: string, message: string, code = "invalid_value") =>
-  errorResult("openai", 400, message, { param, code });
+export const invalid = (param: string, message: string, code = "invalid_value") => errorResult("openai", 400, message, { param, code });
 
 /** OpenAI's wording for an array over its maximum length. */
 export const arrayTooLong = (param: string, max: number, got: number) =>
@@ -85,5 +84,4 @@ export function checkMetadata(metadata: unknown): SimResult | null {
   return null;
 }
 
-export const isResult = (v: unknown): v is SimResult =>
-  typeof v === "object" && v !== null && "status" in v && "headers" in v;
+export const isResult = (v: unknown): v is SimResult => typeof v === "object" && v !== null && "status" in v && "headers" in v;

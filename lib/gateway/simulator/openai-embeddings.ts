@@ -11,9 +11,7 @@ export function embeddings(body: Body): SimResult {
   if (input === undefined) return missing("input");
   const inputs: unknown[] = Array.isArray(input) && input.length > 0 && typeof input[0] !== "number" ? input : [input];
   if (inputs.length > OPENAI.maxEmbeddingInputs) return arrayTooLong("input", OPENAI.maxEmbeddingInputs, inputs.length);
-  const valid = inputs.every(
-    (x) => typeof x === "string" || (Array.isArray(x) && x.length > 0 && x.every((n) => Number.isInteger(n))),
-  );
+  const valid = inputs.every((x) => typeof x === "string" || (Array.isArray(x) && x.length > 0 && x.every((n) => Number.isInteger(n))));
   if (!valid || inputs.length === 0) return invalid("input", "'input' must be a string, an array of strings, or token arrays.");
   const format = body.encoding_format ?? "float";
   if (format !== "float" && format !== "base64") {

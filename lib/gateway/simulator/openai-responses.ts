@@ -21,8 +21,7 @@ export function responses(body: Body, req: SimRequest): SimResult {
   const items = typeof input === "string" ? [{ role: "user", content: input }] : input;
   const instructions = typeof body.instructions === "string" ? body.instructions : null;
   const promptTokens =
-    countAll(collectText(items.map((m) => (isObject(m) ? (m.content ?? m.text) : m)))) +
-    (instructions ? countTokens(instructions) : 0);
+    countAll(collectText(items.map((m) => (isObject(m) ? (m.content ?? m.text) : m)))) + (instructions ? countTokens(instructions) : 0);
   const lastUser = items.findLast((m) => isObject(m) && m.role === "user") ?? items.at(-1);
   const answer = complete(collectText(isObject(lastUser) ? lastUser.content : lastUser).join(" "), maxTokens);
 
@@ -78,9 +77,11 @@ export function responses(body: Body, req: SimRequest): SimResult {
     ["response.in_progress", { response: response("in_progress", [], null) }],
     ["response.output_item.added", { output_index: 0, item: message("in_progress", []) }],
     ["response.content_part.added", { ...at, part: part("") }],
-    ...splitDeltas(answer.text, req.chunks).map(
-      (delta): [string, Body, boolean] => ["response.output_text.delta", { ...at, delta, logprobs: [] }, true],
-    ),
+    ...splitDeltas(answer.text, req.chunks).map((delta): [string, Body, boolean] => [
+      "response.output_text.delta",
+      { ...at, delta, logprobs: [] },
+      true,
+    ]),
     ["response.output_text.done", { ...at, text: answer.text, logprobs: [] }],
     ["response.content_part.done", { ...at, part: part(answer.text) }],
     ["response.output_item.done", { output_index: 0, item: finalMessage }],

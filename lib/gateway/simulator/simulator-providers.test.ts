@@ -42,7 +42,10 @@ describe("anthropic", () => {
       "message_stop",
     ]);
     expect(events[0].message.usage).toMatchObject({ input_tokens: input, output_tokens: 1 });
-    const text = events.filter((e) => e.type === "content_block_delta").map((e) => e.delta.text).join("");
+    const text = events
+      .filter((e) => e.type === "content_block_delta")
+      .map((e) => e.delta.text)
+      .join("");
     expect(countTokens(text)).toBe(6);
     expect(events[7]).toMatchObject({ delta: { stop_reason: "max_tokens" }, usage: { output_tokens: 6 } });
   });
@@ -52,7 +55,7 @@ describe("anthropic", () => {
     expect(await count.json()).toEqual({ input_tokens: input });
     const nf = await sim({ format: "anthropic", path: "/v1/complete" });
     expect(nf.status).toBe(404);
-    expect(((await nf.json()) as Json)).toMatchObject({ type: "error", error: { type: "not_found_error" } });
+    expect((await nf.json()) as Json).toMatchObject({ type: "error", error: { type: "not_found_error" } });
     const bad = await sim({ format: "anthropic", path: "/v1/messages", body: { model: "m", max_tokens: 5 } });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({ type: "error", error: { type: "invalid_request_error", message: "messages: Field required" } });
@@ -108,7 +111,11 @@ describe("gemini", () => {
 
   it("embeds, counts tokens, lists models and reports errors in Google's shape", async () => {
     const one: Json = await (
-      await sim({ format: "gemini", path: "/v1beta/models/text-embedding-004:embedContent", body: { content: { parts: [{ text: "hi" }] } } })
+      await sim({
+        format: "gemini",
+        path: "/v1beta/models/text-embedding-004:embedContent",
+        body: { content: { parts: [{ text: "hi" }] } },
+      })
     ).json();
     expect(one.embedding.values).toHaveLength(768);
     const batch: Json = await (
@@ -191,9 +198,17 @@ describe("streaming controls", () => {
     expect(json.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(json.body!).content[0].text).toBe(complete("plain", 20).text);
 
-    const streamed = simulateResult({ format: "anthropic", method: "POST", path: "/v1/messages", search: "", body: { ...body, stream: true } });
+    const streamed = simulateResult({
+      format: "anthropic",
+      method: "POST",
+      path: "/v1/messages",
+      search: "",
+      body: { ...body, stream: true },
+    });
     expect(streamed.headers["content-type"]).toMatch(/^text\/event-stream/);
-    const viaResponse = await (await simulate({ format: "anthropic", method: "POST", path: "/v1/messages", search: "", body: { ...body, stream: true } })).text();
+    const viaResponse = await (
+      await simulate({ format: "anthropic", method: "POST", path: "/v1/messages", search: "", body: { ...body, stream: true } })
+    ).text();
     // Same frames apart from the random message id.
     const strip = (t: string) => t.replace(/msg_01\w+/g, "msg");
     expect(strip(streamed.frames!.map(encodeFrame).join(""))).toBe(strip(viaResponse));

@@ -8,6 +8,7 @@ import { MAX_BODY_DEPTH, MAX_STREAM_FRAMES } from "./limits";
 import { collectText, countTokens } from "./text";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: answers of three wire formats, read loosely
 type Json = any;
 
 const BOUND = 4 * 1024 * 1024;
@@ -56,7 +57,10 @@ describe("OpenAI embeddings", () => {
   it("2,049 inputs: 400; 2,048 at the largest dimensions: 200 within a few MB, as floats or base64", () => {
     expectRefusal(embed(Array(2049).fill("a")), "openai", [/'input'/, /2048/], "input");
     for (const encoding_format of ["float", "base64"]) {
-      const r = embed(Array.from({ length: 2048 }, (_, i) => `text ${i}`), { encoding_format });
+      const r = embed(
+        Array.from({ length: 2048 }, (_, i) => `text ${i}`),
+        { encoding_format },
+      );
       expect(r.status).toBe(200);
       expect(size(r)).toBeLessThan(BOUND);
       const body = parse(r);
@@ -138,7 +142,9 @@ describe("OpenAI chat completions", () => {
     expect(size(r)).toBeLessThan(4096);
     // The answer quotes at most a short head of the prompt.
     expect(parse(r).choices[0].message.content).toMatch(/^This is a simulated response from NeuronEdge to: "x{120}…"\./);
-    const streamed = run("openai", CHAT, chat({ stream: true, messages: [{ role: "user", content: "x".repeat(5_000_000) }] }), { chunks: 1e6 });
+    const streamed = run("openai", CHAT, chat({ stream: true, messages: [{ role: "user", content: "x".repeat(5_000_000) }] }), {
+      chunks: 1e6,
+    });
     expect(size(streamed)).toBeLessThan(64 * 1024);
   });
 });
@@ -170,11 +176,21 @@ describe("OpenAI responses", () => {
 
 describe("Anthropic messages", () => {
   const messages = (extra: object) =>
-    run("anthropic", "/v1/messages", { model: "claude-haiku-4-5", max_tokens: 100, messages: [{ role: "user", content: "Hello" }], ...extra });
+    run("anthropic", "/v1/messages", {
+      model: "claude-haiku-4-5",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "Hello" }],
+      ...extra,
+    });
 
   it("max_tokens over 128,000: 400 naming it; at the cap, streamed with any chunks: 200 within bounds", () => {
     expectRefusal(messages({ max_tokens: 128_001 }), "anthropic", [/max_tokens/, /128000/]);
-    const r = run("anthropic", "/v1/messages", { model: "claude-haiku-4-5", max_tokens: 128_000, stream: true, messages: [{ role: "user", content: "Hi" }] }, { chunks: 1e9 });
+    const r = run(
+      "anthropic",
+      "/v1/messages",
+      { model: "claude-haiku-4-5", max_tokens: 128_000, stream: true, messages: [{ role: "user", content: "Hi" }] },
+      { chunks: 1e9 },
+    );
     expect(r.status).toBe(200);
     expect(r.frames!.length).toBeLessThan(300);
     expect(size(r)).toBeLessThan(64 * 1024);

@@ -166,7 +166,10 @@ describe("openai", () => {
       "response.output_item.done",
       "response.completed",
     ]);
-    const deltas = events.filter((e) => e.type === "response.output_text.delta").map((e) => e.delta).join("");
+    const deltas = events
+      .filter((e) => e.type === "response.output_text.delta")
+      .map((e) => e.delta)
+      .join("");
     expect(deltas).toBe(expected);
     expect(events.at(-1).response.usage.output_tokens).toBe(countTokens(deltas));
     expect(events.at(-1).response.id).toBe(events[0].response.id);
@@ -197,7 +200,11 @@ describe("openai", () => {
     expect(Array.from(new Float32Array(buf.buffer, buf.byteOffset, buf.length / 4))).toEqual(v);
 
     expect((await embed({ input: "x", dimensions: 8 })).data[0].embedding).toHaveLength(8);
-    const tooBig = await sim({ format: "openai", path: "/embeddings", body: { model: "text-embedding-3-small", input: "x", dimensions: 1e9 } });
+    const tooBig = await sim({
+      format: "openai",
+      path: "/embeddings",
+      body: { model: "text-embedding-3-small", input: "x", dimensions: 1e9 },
+    });
     expect(tooBig.status).toBe(400);
     expect((await embed({ input: [[1, 2, 3]] })).usage.prompt_tokens).toBe(3);
   });

@@ -16,7 +16,7 @@ export interface StreamOptions {
 
 export function encodeFrame(frame: SseFrame): string {
   const data = typeof frame.data === "string" ? frame.data : JSON.stringify(frame.data);
-  return (frame.event ? `event: ${frame.event}\n` : "") + `data: ${data}\n\n`;
+  return `${frame.event ? `event: ${frame.event}\n` : ""}data: ${data}\n\n`;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -109,9 +109,7 @@ function echoOf(prompt: string): string {
 /** The untruncated answer to a prompt: a fixed opening that quotes it, then filler chosen by the prompt. */
 export function naturalText(prompt: string): string {
   const echo = echoOf(prompt);
-  const opening = echo
-    ? `This is a simulated response from NeuronEdge to: "${echo}".`
-    : "This is a simulated response from NeuronEdge.";
+  const opening = echo ? `This is a simulated response from NeuronEdge to: "${echo}".` : "This is a simulated response from NeuronEdge.";
   // Three distinct sentences: long enough to stream in several chunks, short enough to be cheap.
   const seed = hash32(prompt);
   const sentences = [0, 1, 2].map((k) => FILLER[(seed + k * 3) % FILLER.length]);
@@ -162,7 +160,7 @@ export function embed(text: string, dimensions: number): number[] {
 /** Float32 little-endian bytes as base64: what OpenAI returns for encoding_format "base64". */
 export function float32Base64(values: number[]): string {
   const view = new DataView(new ArrayBuffer(values.length * 4));
-  values.forEach((x, i) => view.setFloat32(i * 4, x, true));
+  for (const [i, x] of values.entries()) view.setFloat32(i * 4, x, true);
   const bytes = new Uint8Array(view.buffer);
   let binary = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {

@@ -17,7 +17,11 @@ export default function KeyLoading() {
         <Skeleton className="h-8 w-36" />
       </div>
       <Card className="mt-6">
-        <CardHeader title="Policy" description="What this key may call and how much. Checked on every request." action={<Skeleton className="h-8 w-12" />} />
+        <CardHeader
+          title="Policy"
+          description="What this key may call and how much. Checked on every request."
+          action={<Skeleton className="h-8 w-12" />}
+        />
         <div className="grid gap-x-6 gap-y-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-4">
           {Array.from({ length: 7 }, (_, i) => (
             <div key={i} className={i === 6 ? "sm:col-span-2" : undefined}>

@@ -8,8 +8,7 @@ export default function KeyNotFound() {
     <Card className="flex flex-col items-center px-6 py-12 text-center">
       <h1 className="text-lg font-semibold text-zinc-900">Key not found</h1>
       <p className="mt-2 max-w-md text-sm text-zinc-600">
-        There is no API key with this id in your account. It may belong to another account, or the link may be
-        mistyped.
+        There is no API key with this id in your account. It may belong to another account, or the link may be mistyped.
       </p>
       <Link href="/dashboard/keys" className={buttonClasses({ variant: "secondary", className: "mt-6" })}>
         Back to API keys

@@ -116,7 +116,10 @@ export default async function KeyPage({ params }: Props) {
       <div className="mt-6 flex flex-wrap items-center justify-between gap-3">
         <h2 className="text-base font-semibold text-zinc-900">Usage, {period}</h2>
         <div className="flex flex-wrap gap-2">
-          <Link href={dashboardHref({ range: "30d", keyId: key.id, env: key.environment })} className={buttonClasses({ variant: "secondary", size: "sm" })}>
+          <Link
+            href={dashboardHref({ range: "30d", keyId: key.id, env: key.environment })}
+            className={buttonClasses({ variant: "secondary", size: "sm" })}
+          >
             Compare with other keys
           </Link>
           <a href={csvHref(range, key.id, key.environment)} download className={buttonClasses({ variant: "secondary", size: "sm" })}>
@@ -180,7 +183,9 @@ export default async function KeyPage({ params }: Props) {
           <>
             <RecentRequestsTable requests={data.recent} />
             {data.recent.length === RECENT_LIMIT && (
-              <p className="mt-2 text-sm text-zinc-500">Showing the latest {RECENT_LIMIT}. Download the CSV for totals per day and model.</p>
+              <p className="mt-2 text-sm text-zinc-500">
+                Showing the latest {RECENT_LIMIT}. Download the CSV for totals per day and model.
+              </p>
             )}
           </>
         ) : (
@@ -197,7 +202,14 @@ export default async function KeyPage({ params }: Props) {
               <CodeBlock label="curl" code={keyCurl(await requestOrigin(), key.prefix, test)} />
               <p className="text-sm text-zinc-600">
                 Use the full key where the example shows <code className="font-mono text-[13px] text-zinc-800">{key.prefix}…</code>
-                {test ? "." : <> and your OpenAI key for <code className="font-mono text-[13px] text-zinc-800">sk-…</code>.</>}
+                {test ? (
+                  "."
+                ) : (
+                  <>
+                    {" "}
+                    and your OpenAI key for <code className="font-mono text-[13px] text-zinc-800">sk-…</code>.
+                  </>
+                )}
               </p>
             </div>
           </Card>
