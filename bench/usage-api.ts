@@ -112,8 +112,8 @@ await time("90 d, group_by=model (breakdown)", api(`${range}&environment=live&gr
 await time("90 d, group_by=day,key,model, CSV", api(`${range}&group_by=day,key,model&format=csv`));
 await time("90 d, one key, group_by=day", api(`${range}&key_id=${keys[3]}`));
 await time("last 24 h (raw events), group_by=day,key", api(`from=${dayAgo}&environment=live&group_by=day,key`));
-await time("key page: 50 recent requests", () => recentRequests(ownerId, keys[3], 50));
-await time("key page: anomaly check (last hour vs week)", () => keyActivity(ownerId, keys[3], new Date()));
+await time("key page: 50 recent requests", () => recentRequests({ ownerId, keyId: keys[3], limit: 50 }));
+await time("key page: anomaly check (last hour vs week)", () => keyActivity({ ownerId, keyId: keys[3], now: new Date() }));
 
 await closeDb();
 if (tempDir) rmSync(tempDir, { recursive: true, force: true });

@@ -1,5 +1,7 @@
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { PGlite } from "@electric-sql/pglite";
 import { getEnv } from "@/lib/env";
+import { processSingleton } from "@/lib/singleton";
 import { describeError } from "@/lib/db-errors";
 import * as schema from "./schema";
 
@@ -8,14 +10,13 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 interface Connection {
   db: Db;
   close: () => Promise<void>;
+  /** The embedded database itself, for what only it can do (COPY from a blob); null on Postgres. */
+  embedded: PGlite | null;
 }
 
-// One connection per process, kept on globalThis: `npm start` runs the gateway core
-// from server.ts and Next's bundled route handlers in the same process, and both must
-// share one pool (and, for PGlite, one open data directory).
-const slot = Symbol.for("neuronedge.db");
-type Holder = { [slot]?: Promise<Connection> };
-const holder = globalThis as Holder;
+// One connection per process, shared by server.ts and Next's route handlers: one pool (and, for
+// PGlite, one open data directory).
+const holder = processSingleton("db", () => ({ connection: undefined as Promise<Connection> | undefined }));
 
 async function connect(): Promise<Connection> {
   const env = getEnv();
@@ -24,7 +25,7 @@ async function connect(): Promise<Connection> {
     const { drizzle } = await import("drizzle-orm/pglite");
     const client = new PGlite(env.DATA_DIR, { postgresqlconf: [`shared_buffers=${env.PGLITE_SHARED_BUFFERS}`] });
     await client.waitReady;
-    return { db: drizzle(client, { schema }) as unknown as Db, close: () => client.close() };
+    return { db: drizzle(client, { schema }) as unknown as Db, close: () => client.close(), embedded: client };
   }
   if (env.dbDriver === "neon") {
     // HTTP queries: no WebSocket needed, one round trip each, made for serverless.
@@ -37,7 +38,7 @@ async function connect(): Promise<Connection> {
     neonConfig.fetchFunction = (input: RequestInfo | URL, init?: RequestInit) =>
       fetch(input, { ...init, signal: AbortSignal.timeout(deadlineMs) });
     const db = drizzle(neon(env.DATABASE_URL!), { schema });
-    return { db: db as unknown as Db, close: async () => {} };
+    return { db: db as unknown as Db, close: async () => {}, embedded: null };
   }
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
@@ -62,19 +63,28 @@ async function connect(): Promise<Connection> {
     await Promise.race([pool.end().catch(() => {}), gaveUp]);
     clearTimeout(timer);
   };
-  return { db: drizzle(pool, { schema }) as unknown as Db, close };
+  return { db: drizzle(pool, { schema }) as unknown as Db, close, embedded: null };
+}
+
+function connection(): Promise<Connection> {
+  holder.connection ??= connect().catch((err) => {
+    holder.connection = undefined;
+    throw err;
+  });
+  return holder.connection;
 }
 
 export function getDb(): Promise<Db> {
-  holder[slot] ??= connect().catch((err) => {
-    holder[slot] = undefined;
-    throw err;
-  });
-  return holder[slot].then((c) => c.db);
+  return connection().then((c) => c.db);
+}
+
+/** The embedded PGlite when that is the database; null on Postgres and Neon. */
+export function getEmbeddedClient(): Promise<PGlite | null> {
+  return connection().then((c) => c.embedded);
 }
 
 export async function closeDb(): Promise<void> {
-  const pending = holder[slot];
-  holder[slot] = undefined;
+  const pending = holder.connection;
+  holder.connection = undefined;
   if (pending) await (await pending.catch(() => undefined))?.close();
 }

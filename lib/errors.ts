@@ -1,5 +1,6 @@
 // The one error type. A code decides the HTTP status and the error `type`
 // callers see; the gateway maps the same codes onto each provider's shape.
+import { ZodError, type z } from "zod";
 import { databaseOutage, describeError } from "./db-errors";
 
 const codes = {
@@ -60,8 +61,20 @@ export function databaseUnavailable(): AppError {
 }
 
 /** Anything thrown becomes an AppError; unknown failures never leak their text or stack. */
+/** Input checked at a boundary: the value as the schema reads it, or the 400 naming the first field at fault. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw toAppError(parsed.error);
+  return parsed.data;
+}
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  // Input checked by a zod schema at a boundary (body, query): a 400 naming the first field at fault.
+  if (err instanceof ZodError) {
+    const issue = err.issues[0];
+    return new AppError("bad_request", issue?.message ?? "Invalid request.", { param: issue?.path.join(".") || undefined });
+  }
   if (databaseOutage(err)) return databaseUnavailable();
   return new AppError("internal", "An internal error occurred. Please try again.");
 }

@@ -68,7 +68,7 @@ describe("usage over a range with a time of day", () => {
     for (const [a, b] of ranges) {
       const filter: UsageFilter = { ownerId: caller.ownerId, range: { kind: "instants", from: at(a), to: at(b) } };
       const want = await fromEvents(caller.ownerId, at(a), at(b));
-      const got = await usageGroups(filter, ["key", "model"]);
+      const got = await usageGroups({ filter, groupBy: ["key", "model"] });
       expect(
         got.map((r) => ({
           keyId: r.keyId,
@@ -100,7 +100,7 @@ describe("usage over a range with a time of day", () => {
       model: "m2",
       range: { kind: "instants", from: at(3.3), to: at(27.9) },
     };
-    const [total] = await usageGroups(one, []);
+    const [total] = await usageGroups({ filter: one, groupBy: [] });
     const expected = events.filter((e) => e.keyId === keys[1].id && e.model === "m2" && e.ts >= at(3.3) && e.ts < at(27.9)).length;
     expect(total.requests).toBe(expected);
   });
@@ -113,7 +113,10 @@ describe("usage over a range with a time of day", () => {
     // Raw events of a whole hour gone (as when old events are pruned): the rollups still count them.
     const db = await getDb();
     await db.delete(usageEvents).where(and(eq(usageEvents.keyId, k.id), gte(usageEvents.ts, at(2)), lt(usageEvents.ts, at(4))));
-    const [sum] = await usageGroups({ ownerId: caller.ownerId, range: { kind: "instants", from: at(1), to: at(4.75) } }, []);
+    const [sum] = await usageGroups({
+      filter: { ownerId: caller.ownerId, range: { kind: "instants", from: at(1), to: at(4.75) } },
+      groupBy: [],
+    });
     expect(sum.requests).toBe(4);
   });
 });
@@ -136,7 +139,7 @@ describe("a key's activity for the anomaly notice", () => {
       usageEvent(caller.ownerId, other.id, { ts: ago(50) }),
     ];
     await insertUsageBatch({ events });
-    const activity = await keyActivity(caller.ownerId, k.id, now);
+    const activity = await keyActivity({ ownerId: caller.ownerId, keyId: k.id, now });
     expect(activity.lastHour).toEqual({ requests: 3, errors: 2 });
     expect(activity.baseline.requests).toBe(5);
     expect(activity.baseline.errors).toBe(1);
@@ -147,7 +150,7 @@ describe("a key's activity for the anomaly notice", () => {
     await insertUsageBatch({
       events: [usageEvent(caller.ownerId, young.id, { ts: ago(10) }), usageEvent(caller.ownerId, young.id, { ts: ago(0.2) })],
     });
-    const fresh = await keyActivity(caller.ownerId, young.id, now);
+    const fresh = await keyActivity({ ownerId: caller.ownerId, keyId: young.id, now });
     expect(fresh).toEqual({ lastHour: { requests: 1, errors: 0 }, baseline: { requests: 1, errors: 0, hours: 9 } });
   });
 });

@@ -71,7 +71,7 @@ async function withKeyNames<R extends { keyId?: string; keyName?: string | null 
 const dimensionField = (d: UsageDimension) => (d === "key" ? "keyId" : d);
 
 /** Sums grouped by the given dimensions (none: one row of totals), ordered by them. */
-export async function usageGroups(f: UsageFilter, groupBy: UsageDimension[]): Promise<UsageGroupRow[]> {
+export async function usageGroups({ filter: f, groupBy }: { filter: UsageFilter; groupBy: UsageDimension[] }): Promise<UsageGroupRow[]> {
   const source = usageSource(f);
   const by = Object.fromEntries(groupBy.map((d) => [dimensionField(d), source.dims[d]]));
   const rows = await groupedSums<UsageGroupRow>({ source, by });
@@ -106,7 +106,15 @@ export interface RecentRequest {
   aborted: boolean;
 }
 
-export async function recentRequests(ownerId: string, keyId: string, limit: number): Promise<RecentRequest[]> {
+export async function recentRequests({
+  ownerId,
+  keyId,
+  limit,
+}: {
+  ownerId: string;
+  keyId: string;
+  limit: number;
+}): Promise<RecentRequest[]> {
   const db = await getDb();
   const t = usageEvents;
   return db
@@ -141,7 +149,7 @@ export interface KeyActivity {
  * A key's last hour against the week before it, for the anomaly notice. The week comes from the
  * hourly rollups: counting a busy key's week of raw events took most of a second.
  */
-export async function keyActivity(ownerId: string, keyId: string, now: Date): Promise<KeyActivity> {
+export async function keyActivity({ ownerId, keyId, now }: { ownerId: string; keyId: string; now: Date }): Promise<KeyActivity> {
   const db = await getDb();
   const t = usageEvents;
   const hourAgo = new Date(now.getTime() - HOUR_MS);
@@ -155,7 +163,7 @@ export async function keyActivity(ownerId: string, keyId: string, now: Date): Pr
       })
       .from(t)
       .where(and(...mine, gte(t.ts, hourAgo), lt(t.ts, now))),
-    usageGroups({ ownerId, keyId, range: { kind: "instants", from: weekAgo, to: hourAgo } }, []),
+    usageGroups({ filter: { ownerId, keyId, range: { kind: "instants", from: weekAgo, to: hourAgo } }, groupBy: [] }),
     // The key's first request of the week (an index seek): a key a day old has a day of baseline.
     db
       .select({ at: t.ts })
@@ -173,7 +181,7 @@ export async function keyActivity(ownerId: string, keyId: string, now: Date): Pr
 }
 
 /** A key's spend in one UTC month (`YYYY-MM`), from the rollups. */
-export async function keySpendInMonth(keyId: string, month: string): Promise<number> {
+export async function keySpendInMonth({ keyId, month }: { keyId: string; month: string }): Promise<number> {
   const db = await getDb();
   const start = `${month}-01`;
   const [row] = await db

@@ -1,14 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { PGlite } from "@electric-sql/pglite";
-import { getEnv } from "@/lib/env";
 import { formatUsdUnits, usdUnits } from "../money";
-import { getDb } from "../client";
+import { getDb, getEmbeddedClient } from "../client";
 import type { UsageEventRow } from "../schema";
 
 type Event = Omit<UsageEventRow, "id">;
 
 /** The embedded database's own client, for what drizzle does not do (COPY, ANALYZE). */
-const pgliteOf = (db: unknown) => (db as { $client: PGlite }).$client;
 
 // The batch's columns with their types (for the JSON recordset), in the order both encodings
 // below write them; EVENT_COLUMNS is the same list by name, for inserts and COPY.
@@ -130,7 +128,8 @@ export async function insertUsageBatch({ events }: { events: Event[] }): Promise
   if (events.length === 0) return;
   const db = await getDb();
   const deltas = JSON.stringify(hourlyDeltas(events));
-  if (getEnv().dbDriver === "pglite") return copyBatch(pgliteOf(db), events, deltas);
+  const embedded = await getEmbeddedClient();
+  if (embedded) return copyBatch(embedded, events, deltas);
   const rows = JSON.stringify(
     events.map((e) => ({
       ts: e.ts.toISOString(),
@@ -188,17 +187,17 @@ async function copyBatch(client: PGlite, events: Event[], deltas: string): Promi
  * (docs/performance.md). On Postgres autovacuum does this: nothing to do.
  */
 export async function analyzeUsageTables(): Promise<void> {
-  if (getEnv().dbDriver !== "pglite") return;
-  await pgliteOf(await getDb()).transaction(async (tx) => {
+  const embedded = await getEmbeddedClient();
+  if (!embedded) return;
+  await embedded.transaction(async (tx) => {
     await tx.exec("set local default_statistics_target = 10; analyze usage_events, usage_hourly, usage_daily, api_keys");
   });
 }
 
 /** How many events usage_events held when last analyzed: -1 if never, null where it is not ours to do (Postgres). */
 export async function usageEventsAnalyzedRows(): Promise<number | null> {
-  if (getEnv().dbDriver !== "pglite") return null;
-  const { rows } = await pgliteOf(await getDb()).query<{ n: number }>(
-    "select reltuples::float8 as n from pg_class where relname = 'usage_events'",
-  );
+  const embedded = await getEmbeddedClient();
+  if (!embedded) return null;
+  const { rows } = await embedded.query<{ n: number }>("select reltuples::float8 as n from pg_class where relname = 'usage_events'");
   return rows[0]?.n ?? -1;
 }

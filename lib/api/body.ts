@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AppError } from "@/lib/errors";
+import { AppError, parseInput } from "@/lib/errors";
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Our bodies nest a couple of levels (limits, allow-lists); anything far deeper is not ours to walk. */
@@ -20,13 +20,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     throw new AppError("invalid_json", "Request body is not valid JSON.");
   }
   rejectNul(data);
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = issue.path.join(".") || undefined;
-    throw new AppError("bad_request", issue.message, { param });
-  }
-  return parsed.data;
+  return parseInput(schema, data);
 }
 
 /**

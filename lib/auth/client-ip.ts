@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { BlockList, isIP } from "node:net";
 import { getEnv } from "@/lib/env";
+import { processSingleton } from "@/lib/singleton";
 
 // Who is calling, for the audit log. X-Forwarded-For is a claim anyone can make: it is believed
 // only hop by hop from the right, and only from proxies the operator lists in TRUSTED_PROXIES.
@@ -98,17 +99,16 @@ function walk(forwardedFor: string | null | undefined, trusted: TrustedProxies, 
   return last;
 }
 
-const FRONT_DOOR = Symbol.for("neuronedge.clientIpFrontDoor");
-const front = globalThis as Record<symbol, boolean | undefined>;
+const front = processSingleton("clientIpFrontDoor", () => ({ stamps: false }));
 
 /**
  * server.ts, for every request it hands to Next: the client's address goes in CLIENT_IP_HEADER
  * (empty when unknown), and a peer that is not a trusted proxy loses the proxy headers it sent.
- * From then on this process believes CLIENT_IP_HEADER (on globalThis: Next's bundles are separate
+ * From then on this process believes CLIENT_IP_HEADER (a process singleton: Next's bundles are separate
  * module copies in the same process).
  */
 export function stampClientAddress(req: IncomingMessage): void {
-  front[FRONT_DOOR] = true;
+  front.stamps = true;
   const trusted = trustedProxies(getEnv().trustedProxies);
   const peer = req.socket.remoteAddress ? parseAddress(req.socket.remoteAddress) : null;
   const forwarded = req.headers["x-forwarded-for"];
@@ -119,7 +119,7 @@ export function stampClientAddress(req: IncomingMessage): void {
 
 /** The client's address as a route handler can know it (see the top of this file). */
 export function requestClientAddress(req: Request): string | null {
-  const stamped = front[FRONT_DOOR] ? req.headers.get(CLIENT_IP_HEADER) : null;
+  const stamped = front.stamps ? req.headers.get(CLIENT_IP_HEADER) : null;
   if (stamped !== null) return stamped || null;
   const trusted = trustedProxies(getEnv().trustedProxies);
   return trusted.empty ? null : walk(req.headers.get("x-forwarded-for"), trusted, null);

@@ -1,6 +1,7 @@
 import { errors, Pool, type Dispatcher } from "undici";
 import { AppError } from "@/lib/errors";
 import type { Cancellation } from "./cancel";
+import { processSingleton } from "@/lib/singleton";
 
 // One keep-alive connection pool per provider origin, shared by the whole process
 // (server.ts and Next's bundled route handlers alike). Redirects are never followed.
@@ -12,8 +13,7 @@ import type { Cancellation } from "./cancel";
 // stream, no AbortSignal and no promise per chunk, which were a tenth of the proxy's CPU time in
 // the profile. Small answers come back whole; streams as an async iterable with backpressure.
 
-const slot = Symbol.for("neuronedge.upstreamPools");
-const pools: Map<string, Pool> = ((globalThis as Record<symbol, Map<string, Pool>>)[slot] ??= new Map());
+const pools = processSingleton("upstreamPools", () => new Map<string, Pool>());
 
 function poolFor(origin: string): Pool {
   let pool = pools.get(origin);

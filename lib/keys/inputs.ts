@@ -54,3 +54,15 @@ export const rollKeyInput = z.object({
     .max(MAX_GRACE_SECONDS, `grace_seconds must be at most ${MAX_GRACE_SECONDS} (7 days).`)
     .default(0),
 });
+
+/** GET /api/audit?key_id=&before=&limit= */
+export const auditQueryInput = z.object({
+  key_id: z.string().min(1).max(100).optional(),
+  before: z.coerce.number({ error: "before must be an event id." }).int().positive().optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number." })
+    .int()
+    .min(1, "limit must be at least 1.")
+    .max(500, "limit must be at most 500.")
+    .default(100),
+});

@@ -14,14 +14,14 @@ vi.mock("@/db/queries/usage-read", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/db/queries/usage-read")>();
   return {
     ...real,
-    keySpendInMonth(keyId: string, month: string) {
+    keySpendInMonth(args: { keyId: string; month: string }) {
       fault.reads++;
       if (fault.mode === "stall") return new Promise<number>(() => {});
       if (fault.mode === "refuse") {
         const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
-        return Promise.reject(new DrizzleQueryError("select …", [keyId, month], refused));
+        return Promise.reject(new DrizzleQueryError("select …", [args.keyId, args.month], refused));
       }
-      return real.keySpendInMonth(keyId, month);
+      return real.keySpendInMonth(args);
     },
   };
 });

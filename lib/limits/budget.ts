@@ -2,6 +2,7 @@ import { keySpendInMonth } from "@/db/queries/usage-read";
 import { getEnv } from "@/lib/env";
 import { databaseUnavailable, toAppError } from "@/lib/errors";
 import { pendingCostOf } from "@/lib/usage/recorder";
+import { processSingleton } from "@/lib/singleton";
 
 // Monthly budgets (UTC calendar month). A key's spend is a snapshot of the rollups, taken at
 // most every KEY_CACHE_TTL_MS, plus what this instance has recorded since: the events still
@@ -29,8 +30,7 @@ const STALE_WAIT_MS = 1_000;
 /** After a failed read, the next one is tried no sooner than this. */
 const RETRY_MS = 1_000;
 
-const slot = Symbol.for("neuronedge.budgetSnapshots");
-const snapshots: Map<string, Snapshot> = ((globalThis as Record<symbol, Map<string, Snapshot>>)[slot] ??= new Map());
+const snapshots = processSingleton("budgetSnapshots", () => new Map<string, Snapshot>());
 const inflight = new Map<string, Promise<Snapshot>>();
 const retryAt = new Map<string, number>();
 
@@ -45,7 +45,7 @@ function setCapped<V>(map: Map<string, V>, key: string, value: V): void {
 
 async function snapshot(keyId: string, month: string, now: number): Promise<Snapshot> {
   const pending = pendingCostOf(keyId);
-  const spent = (await keySpendInMonth(keyId, month)) + pending;
+  const spent = (await keySpendInMonth({ keyId, month })) + pending;
   const s = { month, spent, until: now + getEnv().KEY_CACHE_TTL_MS };
   setCapped(snapshots, keyId, s);
   return s;

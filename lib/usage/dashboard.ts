@@ -131,8 +131,8 @@ export async function loadKeyUsage({
   const today = isoDay(now);
   const range: UsageRange = { kind: "days", from: addDays(today, -(KEY_PAGE_DAYS - 1)), to: today };
   const days = await queryUsage({ ownerId, range, keyId }, ["day"]);
-  const recent = await recentRequests(ownerId, keyId, RECENT_LIMIT);
-  const anomalies = detectAnomalies(await keyActivity(ownerId, keyId, now));
+  const recent = await recentRequests({ ownerId, keyId, limit: RECENT_LIMIT });
+  const anomalies = detectAnomalies(await keyActivity({ ownerId, keyId, now }));
   return { key, totals: sumRows(days), points: dayPoints(days), recent, anomalies };
 }
 

@@ -9,7 +9,7 @@ import {
   type UsageRange,
   type UsageSums,
 } from "@/db/queries/usage-read";
-import { AppError } from "@/lib/errors";
+import { AppError, parseInput } from "@/lib/errors";
 
 // The usage API's rules, shared by GET /api/usage and the dashboard: which range a
 // request means, how rows are shaped, and how they become CSV.
@@ -122,12 +122,7 @@ export async function parseUsageQuery(ownerId: string, search: URLSearchParams, 
     const v = search.get(k);
     if (v !== null) raw[k] = v;
   }
-  const parsed = paramsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new AppError("bad_request", issue.message, { param: issue.path.join(".") || undefined });
-  }
-  const p = parsed.data;
+  const p = parseInput(paramsSchema, raw);
   // Another owner's key id is "not found", exactly as on /api/keys.
   if (p.key_id && !(await getKey({ ownerId, id: p.key_id }))) {
     throw new AppError("not_found", `No API key with id '${p.key_id}'.`, { param: "key_id" });
@@ -164,7 +159,7 @@ export function sumRows(rows: UsageSums[]): UsageSums {
 
 /** Grouped rows; grouped by day alone, every day of the range is present (zeros included). */
 export async function queryUsage(filter: UsageFilter, groupBy: UsageDimension[]): Promise<UsageGroupRow[]> {
-  const rows = await usageGroups(filter, groupBy);
+  const rows = await usageGroups({ filter, groupBy });
   if (groupBy.length !== 1 || groupBy[0] !== "day") return rows;
   const [from, to] =
     filter.range.kind === "days"

@@ -1,6 +1,7 @@
 import { analyzeUsageTables, insertUsageBatch, usageEventsAnalyzedRows } from "@/db/queries/usage-write";
 import type { UsageEventRow } from "@/db/schema";
 import { describeError } from "@/lib/db-errors";
+import { processSingleton } from "@/lib/singleton";
 
 // Usage events are buffered in memory and written in batches, off the request path:
 // every second, as soon as a batch fills, at shutdown (server.ts), and after each
@@ -49,8 +50,7 @@ interface State {
   pendingCost: Map<string, number>;
 }
 
-const slot = Symbol.for("neuronedge.usageRecorder");
-const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
+const state: State = processSingleton("usageRecorder", () => ({
   buffer: [],
   timer: null,
   timerDue: 0,
@@ -67,7 +67,7 @@ const state: State = ((globalThis as Record<symbol, State>)[slot] ??= {
   writeMs: 0,
   writeCpuMs: 0,
   pendingCost: new Map(),
-});
+}));
 
 /** One timer at most: a sooner flush replaces a later one. */
 function schedule(delayMs = FLUSH_EVERY_MS): void {
