@@ -6,13 +6,13 @@ import { providerErrorJson } from "./errors";
 import { FORMATS } from "./formats";
 import { clientHeaders, upstreamHeaders } from "./headers";
 import { inspectRequest } from "./request-info";
-import { injectStreamUsage, injectStreamUsageRaw, serializeBody, usageChunkFilter } from "./stream-usage";
+import { injectStreamUsage, injectStreamUsageRaw, serializeBody, usageChunkFilter } from "./include-usage";
 import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } from "./providers";
 import { simulate } from "./simulator";
 import type { GatewayRequest, GatewayResponse } from "./types";
 import { callUpstream } from "./upstream";
 import { upstreamUrl } from "./upstream-url";
-import { meterResponse, recordWithoutBody, type CallContext } from "./usage";
+import { meterResponse, recordWithoutBody, type CallContext } from "./call-record";
 import { admit, assertModelAllowed, assertProviderAllowed, assertWithinBudget, estimateTokens } from "@/lib/limits/enforce";
 
 // The gateway core: one function from request to response. It knows nothing of Next

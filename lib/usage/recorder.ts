@@ -243,7 +243,7 @@ async function drainOnce(): Promise<void> {
 
 /** Writes everything buffered so far (one attempt: after a failure, the events stay buffered for the next). */
 export async function flushUsage(): Promise<void> {
-  // Whole answers are metered in a setImmediate just after they are sent (lib/gateway/usage.ts):
+  // Whole answers are metered in a setImmediate just after they are sent (lib/gateway/call-record.ts):
   // one turn of the loop lets those already scheduled record their events before this write.
   await new Promise((resolve) => setImmediate(resolve));
   if (!state.flushing) return drainOnce();

@@ -8,7 +8,7 @@ import { uniqueOwner, useDatabase } from "@/testing/db";
 
 useDatabase();
 
-const SEED_LIST_FIELDS = ["id", "name", "prefix", "created_at", "last_used_at"];
+const LIST_FIELDS = ["id", "name", "prefix", "created_at", "last_used_at"];
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 function expectError(res: { status: number; json: unknown }, status: number, code: string) {
@@ -32,7 +32,7 @@ describe("management API in local mode", () => {
     const list = await call("GET", "/api/keys");
     expect(list.status).toBe(200);
     const listed = list.json.keys.find((k: { id: string }) => k.id === id);
-    for (const f of SEED_LIST_FIELDS) expect(listed).toHaveProperty(f);
+    for (const f of LIST_FIELDS) expect(listed).toHaveProperty(f);
     expect(listed).toMatchObject({ name, prefix: key.slice(0, listed.prefix.length), last_used_at: null, status: "active" });
     expect(listed.prefix).toMatch(/^ne_live_[0-9A-Za-z]{3,}$/);
     expect(listed).not.toHaveProperty("key");

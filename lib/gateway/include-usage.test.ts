@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { usageChunkFilter } from "./stream-usage";
+import { usageChunkFilter } from "./include-usage";
 
 // What the client sees when the gateway asked for usage on its behalf: the provider's stream
 // exactly as it would be without the option, that is without the usage-only chunk and without

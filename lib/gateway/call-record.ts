@@ -6,7 +6,7 @@ import { costUsd, priceFor } from "@/lib/usage/pricing";
 import { recordUsage } from "@/lib/usage/recorder";
 import { createMeter, type MeteredUsage } from "./meter";
 import type { WireFormat } from "./providers";
-import type { ChunkFilter } from "./stream-usage";
+import type { ChunkFilter } from "./include-usage";
 import type { GatewayResponse } from "./types";
 
 // Attributes each proxied call to its key: tokens read from the response as it passes,
