@@ -1,21 +1,16 @@
 import { generateKey } from "@/lib/keys/format";
+import { mulberry32 } from "@/lib/prng";
 import { PROVIDER_KEY_MARKER } from "./secret-scan";
 
 // A small seeded generator of hostile input for the fuzz tests (lib/fuzz*.security.db.test.ts):
 // the same seed gives the same cases on every machine, so a failure names a case that replays.
 
-/** mulberry32: 32 bits of state, fast, and good enough to spread cases (not for secrets). */
+/** Seeded cases (lib/prng.ts): fast, and good enough to spread them. */
 export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
   /** A float in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = mulberry32(seed);
   }
   /** An integer in [0, n). */
   int(n: number): number {

@@ -7,6 +7,7 @@ import { call } from "@/testing/api";
 import { enableTestClerk, type TestClerk } from "@/testing/clerk";
 import { testCaller, uniqueOwner, useDatabase } from "@/testing/db";
 import { usageEvent } from "@/testing/usage-events";
+import { mulberry32 } from "@/lib/prng";
 
 // Attacks on GET /api/usage's date range, replayed through the route handler: each used to hang
 // the process (the day walk never ended past the year 9999) or answer 500 (Postgres refuses year 0).
@@ -119,18 +120,6 @@ describe("dashboard URL state", () => {
 });
 
 // ---- the fuzz's inputs -------------------------------------------------------------------
-
-/** A small seeded PRNG, so a failing input can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

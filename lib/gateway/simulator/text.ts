@@ -1,3 +1,4 @@
+import { mulberry32 } from "@/lib/prng";
 // Deterministic text, tokens and embeddings shared by every simulated provider.
 // One tokenizer approximation counts both prompts and completions, so the usage the
 // simulator reports is exactly reproducible from the request and the streamed text.
@@ -72,18 +73,6 @@ export function hash32(text: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ECHO_WORDS = 8;
 // The quote is cut to this many code points, so one huge word cannot make a huge answer.
 const ECHO_CHARS = 120;
@@ -151,7 +140,7 @@ export function splitDeltas(text: string, n: number): string[] {
 
 /** A deterministic unit-length vector for text, with float32-exact values (so base64 and JSON agree). */
 export function embed(text: string, dimensions: number): number[] {
-  const rand = prng(hash32(text));
+  const rand = mulberry32(hash32(text));
   const v = Array.from({ length: dimensions }, () => rand() * 2 - 1);
   const norm = Math.sqrt(v.reduce((s, x) => s + x * x, 0)) || 1;
   return v.map((x) => Math.fround(x / norm));
