@@ -9,6 +9,9 @@ const config = {
   // bcrypt runs on a worker thread whose source requires bcryptjs at run time (lib/keys/hash.ts),
   // where file tracing cannot see it: ship it with every route.
   outputFileTracingIncludes: { "/**": ["./node_modules/bcryptjs/**/*"] },
+  // Clerk's SDKs report telemetry to Clerk from development instances: a gateway never phones
+  // home, and offline every report would be a failed request. Inlined into both bundles.
+  env: { NEXT_PUBLIC_CLERK_TELEMETRY_DISABLED: "1" },
   poweredByHeader: false,
   reactStrictMode: true,
 };

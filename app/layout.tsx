@@ -23,7 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   );
   // The publishable key is read at run time, so one build serves both modes.
   return env.clerkEnabled ? (
-    <ClerkProvider publishableKey={env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY} signInUrl="/sign-in">
+    <ClerkProvider publishableKey={env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY} signInUrl="/sign-in" telemetry={false}>
       {body}
     </ClerkProvider>
   ) : (

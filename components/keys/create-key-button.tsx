@@ -4,7 +4,19 @@ import { Button, type ButtonVariant } from "@/components/ui/button";
 import { useKeyDialogs } from "./key-dialogs";
 
 export function CreateKeyButton({ variant = "primary", label = "Create key" }: { variant?: ButtonVariant; label?: string }) {
-  const { openCreate } = useKeyDialogs();
+  const { openCreate, readOnly } = useKeyDialogs();
+  // A member who may only look is told why, beside the button they cannot use.
+  if (readOnly)
+    return (
+      <div className="flex max-w-xs flex-col items-end gap-1 text-right">
+        <Button variant={variant} disabled aria-describedby="keys-read-only">
+          {label}
+        </Button>
+        <p id="keys-read-only" className="text-xs text-zinc-600" data-read-only-note="">
+          {readOnly}
+        </p>
+      </div>
+    );
   return (
     // data-create-key: where focus lands after a dialog whose opener has disappeared.
     <Button variant={variant} onClick={openCreate} data-create-key="">

@@ -26,6 +26,8 @@ type Active =
   | null;
 
 interface KeyDialogs {
+  /** Why the person may not change keys here (their organisation role); null when they may. */
+  readOnly: string | null;
   openCreate: () => void;
   openRename: (key: KeyView) => void;
   openRevoke: (key: KeyView) => void;
@@ -53,20 +55,29 @@ function focusFallback(): HTMLElement | null {
   );
 }
 
-export function KeyDialogsProvider({ providers, children }: { providers: readonly ProviderOption[]; children: ReactNode }) {
+export function KeyDialogsProvider({
+  providers,
+  readOnly = null,
+  children,
+}: {
+  providers: readonly ProviderOption[];
+  readOnly?: string | null;
+  children: ReactNode;
+}) {
   const router = useRouter();
   const [active, setActive] = useState<Active>(null);
   const [, startTransition] = useTransition();
 
   const api = useMemo<KeyDialogs>(
     () => ({
+      readOnly,
       openCreate: () => setActive({ kind: "create" }),
       openRename: (key) => setActive({ kind: "rename", key }),
       openRevoke: (key) => setActive({ kind: "revoke", key }),
       openEditPolicy: (key) => setActive({ kind: "policy", key }),
       openRoll: (key) => setActive({ kind: "roll", key }),
     }),
-    [],
+    [readOnly],
   );
 
   const close = () => setActive(null);

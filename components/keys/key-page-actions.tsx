@@ -12,7 +12,8 @@ export function canRoll(key: KeyView): boolean {
 
 /** The key page's header actions: roll, rename, revoke. */
 export function KeyPageActions({ keyView }: { keyView: KeyView }) {
-  const { openRoll } = useKeyDialogs();
+  const { openRoll, readOnly } = useKeyDialogs();
+  if (readOnly) return null;
   return (
     <div className="flex flex-wrap justify-end gap-1">
       {canRoll(keyView) && (
@@ -29,7 +30,8 @@ export function KeyPageActions({ keyView }: { keyView: KeyView }) {
 }
 
 export function EditPolicyButton({ keyView }: { keyView: KeyView }) {
-  const { openEditPolicy } = useKeyDialogs();
+  const { openEditPolicy, readOnly } = useKeyDialogs();
+  if (readOnly) return null;
   return (
     <Button variant="secondary" size="sm" aria-label="Edit policy" onClick={() => openEditPolicy(keyView)}>
       Edit

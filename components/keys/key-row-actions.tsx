@@ -5,8 +5,8 @@ import type { KeyView } from "@/lib/keys/service";
 import { useKeyDialogs } from "./key-dialogs";
 
 export function KeyRowActions({ keyView }: { keyView: KeyView }) {
-  const { openRename, openRevoke } = useKeyDialogs();
-  if (keyView.status === "revoked") return null;
+  const { openRename, openRevoke, readOnly } = useKeyDialogs();
+  if (keyView.status === "revoked" || readOnly) return null;
   return (
     <div className="flex justify-end gap-1">
       {/* The names in aria-label tell screen-reader users which row's button this is. */}

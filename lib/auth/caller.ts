@@ -84,7 +84,7 @@ function activeOrganization(claims: SessionClaims): { id: string; role: string |
 }
 
 /** Admins, and members when CLERK_MEMBER_CAN_MANAGE_KEYS, hold every permission; other roles only read. */
-function sessionPermissions(org: { role: string | null } | null, memberCanManage: boolean): readonly Permission[] {
+export function sessionPermissions(org: { role: string | null } | null, memberCanManage: boolean): readonly Permission[] {
   if (!org || org.role === ORG_ADMIN_ROLE || memberCanManage) return everything;
   return MEMBER_PERMISSIONS;
 }

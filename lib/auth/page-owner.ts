@@ -1,12 +1,30 @@
 import { auth } from "@clerk/nextjs/server";
 import { redirect } from "next/navigation";
 import { getEnv } from "@/lib/env";
-import { LOCAL_OWNER } from "./caller";
+import { LOCAL_OWNER, sessionPermissions } from "./caller";
 
-/** Whose dashboard this is, for server components. The proxy already required a session. */
-export async function pageOwner(): Promise<{ ownerId: string; actorId: string; mode: "local" | "clerk" }> {
-  if (!getEnv().clerkEnabled) return { ownerId: LOCAL_OWNER, actorId: LOCAL_OWNER, mode: "local" };
-  const { userId, orgId } = await auth();
+export interface PageOwner {
+  ownerId: string;
+  actorId: string;
+  mode: "local" | "clerk";
+  /** Why this person may look but not change keys (their organisation role); null when they may. */
+  readOnly: string | null;
+}
+
+/**
+ * Whose dashboard this is, for server components, by the same rules as the API: the active
+ * organisation owns the keys, and its role decides who may change them. The proxy already
+ * required a session.
+ */
+export async function pageOwner(): Promise<PageOwner> {
+  const env = getEnv();
+  if (!env.clerkEnabled) return { ownerId: LOCAL_OWNER, actorId: LOCAL_OWNER, mode: "local", readOnly: null };
+  const { userId, orgId, orgRole } = await auth();
   if (!userId) redirect("/sign-in");
-  return { ownerId: orgId ?? userId, actorId: userId, mode: "clerk" };
+  const org = orgId ? { id: orgId, role: orgRole ?? null } : null;
+  const canManage = sessionPermissions(org, env.CLERK_MEMBER_CAN_MANAGE_KEYS).includes("keys:write");
+  const readOnly = canManage
+    ? null
+    : `Your role in this organization (${org?.role ?? "none"}) can view keys and usage but not create or change keys. Ask an organization admin.`;
+  return { ownerId: orgId ?? userId, actorId: userId, mode: "clerk", readOnly };
 }

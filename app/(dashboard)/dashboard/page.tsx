@@ -26,7 +26,7 @@ function busiest(points: ChartPoint[], value: (p: ChartPoint) => number): string
 }
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { ownerId } = await pageOwner();
+  const { ownerId, readOnly } = await pageOwner();
   const params = parseDashboardParams(await searchParams);
   const records = await listKeys({ ownerId, includeRevoked: true });
   const active = records.map(serializeKey).filter((k) => k.status === "active");
@@ -40,7 +40,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const tokens = totals.inputTokens + totals.outputTokens;
 
   return (
-    <KeyDialogsProvider providers={providerOptions()}>
+    <KeyDialogsProvider providers={providerOptions()} readOnly={readOnly}>
       <PageHeader title="Overview" description={OVERVIEW_DESCRIPTION} action={<CreateKeyButton />} />
 
       <div className="mt-6">

@@ -16,13 +16,13 @@ export const metadata: Metadata = { title: "API keys" };
 
 export default async function KeysPage({ searchParams }: { searchParams: Promise<{ revoked?: string }> }) {
   const showRevoked = (await searchParams).revoked === "1";
-  const { ownerId } = await pageOwner();
+  const { ownerId, readOnly } = await pageOwner();
   const keys = (await listKeys({ ownerId, includeRevoked: showRevoked })).map(serializeKey);
   const usage = keys.length > 0 ? await loadWeeklyUsage({ ownerId }) : {};
   const active = keys.filter((k) => k.status === "active").length;
 
   return (
-    <KeyDialogsProvider providers={providerOptions()}>
+    <KeyDialogsProvider providers={providerOptions()} readOnly={readOnly}>
       <PageHeader title="API keys" description={<KeysPageDescription />} action={<CreateKeyButton />} />
       <div className="mt-6">{keys.length > 0 ? <KeysTable keys={keys} usage={usage} /> : <KeysEmptyState />}</div>
       <div className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-zinc-500">

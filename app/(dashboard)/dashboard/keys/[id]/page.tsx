@@ -56,7 +56,7 @@ function keyCurl(origin: string, prefix: string, test: boolean): string {
 
 export default async function KeyPage({ params }: Props) {
   const { id } = await params;
-  const { ownerId } = await pageOwner();
+  const { ownerId, readOnly } = await pageOwner();
   const data = await loadKeyUsage({ ownerId, keyId: id });
   // Unknown and foreign ids look the same: not found.
   if (!data) notFound();
@@ -76,7 +76,7 @@ export default async function KeyPage({ params }: Props) {
   ]);
 
   return (
-    <KeyDialogsProvider providers={providers}>
+    <KeyDialogsProvider providers={providers} readOnly={readOnly}>
       <KeyBreadcrumb name={key.name} />
       <div className="mt-3 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
