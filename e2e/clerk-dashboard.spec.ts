@@ -139,6 +139,31 @@ test.describe("the dashboard signed in with Clerk", () => {
     await page.context().close();
   });
 
+  test("the header says who is signed in and for which organisation; sign out ends the session here", async ({ browser }) => {
+    const page = await signedIn(browser, alice);
+    await page.goto(`${origin}/dashboard`);
+    const summary = page.locator("[data-session-summary]");
+    await expect(summary).toContainText("Signed in as user_alice_dash");
+    await expect(summary).toContainText("org_acme_dash (org:admin)");
+    await page.screenshot({ path: "e2e/artifacts/clerk-header-desktop.png" });
+    await summary.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/sign-in/);
+    // Offline, Clerk's sign-in form cannot load: the page says so instead of staying blank.
+    await expect(page.getByRole("alert").filter({ hasText: "Sign-in could not load" })).toBeVisible({ timeout: 20_000 });
+    await page.screenshot({ path: "e2e/artifacts/clerk-sign-in-offline.png" });
+    const again = await page.goto(`${origin}/dashboard/keys`);
+    expect(new URL(page.url()).pathname).toMatch(/^\/sign-in/);
+    expect(again?.status()).toBe(200);
+    await page.context().close();
+  });
+
+  test("a person without an organisation is shown as a personal account", async ({ browser }) => {
+    const page = await signedIn(browser, carol);
+    await page.goto(`${origin}/dashboard/keys`);
+    await expect(page.locator("[data-session-summary]")).toContainText("Signed in as user_carol_dash · personal account");
+    await page.context().close();
+  });
+
   for (const [who, person] of [
     ["an admin of another organisation", bob],
     ["a person without an organisation", carol],

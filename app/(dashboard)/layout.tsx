@@ -1,11 +1,13 @@
 import { OrganizationSwitcher, UserButton } from "@clerk/nextjs";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { ClerkWidget } from "@/components/auth/clerk-fallback";
+import { SessionSummary } from "@/components/auth/session-summary";
 import { NavLink } from "@/components/ui/nav-link";
 import { pageOwner } from "@/lib/auth/page-owner";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const { mode } = await pageOwner();
+  const { mode, actorId, org } = await pageOwner();
   return (
     <div className="flex min-h-screen flex-col">
       <a
@@ -33,8 +35,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <div className="ml-auto flex h-8 items-center gap-3">
             {mode === "clerk" ? (
               <>
-                <OrganizationSwitcher afterSelectOrganizationUrl="/dashboard" afterSelectPersonalUrl="/dashboard" />
-                <UserButton />
+                <ClerkWidget loading={<SessionSummary userId={actorId} org={org} />} failed={<SessionSummary userId={actorId} org={org} />}>
+                  <OrganizationSwitcher afterSelectOrganizationUrl="/dashboard" afterSelectPersonalUrl="/dashboard" />
+                  <UserButton />
+                </ClerkWidget>
               </>
             ) : (
               <span className="rounded-full bg-zinc-100 px-2.5 py-1 text-xs font-medium text-zinc-600">Local</span>

@@ -9,6 +9,8 @@ export interface PageOwner {
   mode: "local" | "clerk";
   /** Why this person may look but not change keys (their organisation role); null when they may. */
   readOnly: string | null;
+  /** The active organisation and the role in it; null for a personal account or local mode. */
+  org: { id: string; role: string | null } | null;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface PageOwner {
  */
 export async function pageOwner(): Promise<PageOwner> {
   const env = getEnv();
-  if (!env.clerkEnabled) return { ownerId: LOCAL_OWNER, actorId: LOCAL_OWNER, mode: "local", readOnly: null };
+  if (!env.clerkEnabled) return { ownerId: LOCAL_OWNER, actorId: LOCAL_OWNER, mode: "local", readOnly: null, org: null };
   const { userId, orgId, orgRole } = await auth();
   if (!userId) redirect("/sign-in");
   const org = orgId ? { id: orgId, role: orgRole ?? null } : null;
@@ -26,5 +28,5 @@ export async function pageOwner(): Promise<PageOwner> {
   const readOnly = canManage
     ? null
     : `Your role in this organization (${org?.role ?? "none"}) can view keys and usage but not create or change keys. Ask an organization admin.`;
-  return { ownerId: orgId ?? userId, actorId: userId, mode: "clerk", readOnly };
+  return { ownerId: orgId ?? userId, actorId: userId, mode: "clerk", readOnly, org };
 }
