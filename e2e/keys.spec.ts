@@ -54,6 +54,7 @@ test.describe("API keys page", () => {
     await expect(reveal).toBeVisible();
     await expect(createDialog).toBeHidden();
     await expect(reveal.getByText(WARNING)).toBeVisible();
+    await expect(reveal.locator("[data-reveal-usage]")).toContainText("X-Provider-API-Key");
     const keyField = reveal.getByRole("textbox", { name: "API key" });
     await expect(keyField).toHaveAttribute("readonly", "");
     const key = await keyField.inputValue();
@@ -140,6 +141,10 @@ test.describe("API keys page", () => {
 
     const reveal = page.getByRole("dialog", { name: "Save your API key" });
     await expect(reveal.getByRole("textbox", { name: "API key" })).toHaveValue(TEST_KEY);
+    // A test key needs no provider key, and the reveal says so instead of asking for one.
+    const usage = reveal.locator("[data-reveal-usage]");
+    await expect(usage).toContainText("needs no provider key");
+    await expect(usage).not.toContainText("X-Provider-API-Key");
     await reveal.getByRole("button", { name: "I've saved my key" }).click();
     await expect(reveal).toBeHidden();
 

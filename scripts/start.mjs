@@ -57,7 +57,13 @@ export function ensureBuild() {
   const built = existsSync(join(root, ".next", "BUILD_ID")) && existsSync(join(root, SERVER_BUNDLE));
   const have = built && existsSync(stampFile) ? readFileSync(stampFile, "utf8") : "";
   if (have === want) return;
-  console.log("Building NeuronEdge (first start, or the sources changed)…");
+  console.log(
+    have
+      ? "Rebuilding NeuronEdge: the sources changed since the last build. This takes about a minute."
+      : "Building NeuronEdge for its first start: compiling the dashboard and the gateway, which takes one to two\n" +
+          "minutes on a laptop and happens once. Later starts take a few seconds.",
+  );
+  const startedAt = Date.now();
   const r = spawnSync(process.execPath, [join(root, "node_modules/next/dist/bin/next"), "build"], {
     cwd: root,
     stdio: "inherit",
@@ -66,6 +72,7 @@ export function ensureBuild() {
   if (r.status !== 0) process.exit(r.status ?? 1);
   buildServer("server.ts", SERVER_BUNDLE);
   writeFileSync(stampFile, want);
+  console.log(`Built in ${Math.round((Date.now() - startedAt) / 1000)} s. Starting…`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -45,15 +45,16 @@ export default async function DashboardLayout({ children }: { children: ReactNod
             )}
           </div>
         </div>
+        {/* Inside the header landmark, so every part of the page belongs to one (axe: region). */}
+        {mode === "local" && (
+          <div role="note" className="border-t border-amber-200 bg-amber-50">
+            <p className="mx-auto max-w-6xl px-4 py-2 text-sm text-amber-900 sm:px-6">
+              <strong className="font-semibold">Local mode:</strong> no sign-in; this dashboard is only reachable from this machine. Configure
+              Clerk to share it.
+            </p>
+          </div>
+        )}
       </header>
-      {mode === "local" && (
-        <div role="note" className="border-b border-amber-200 bg-amber-50">
-          <p className="mx-auto max-w-6xl px-4 py-2 text-sm text-amber-900 sm:px-6">
-            <strong className="font-semibold">Local mode:</strong> no sign-in; this dashboard is only reachable from this machine. Configure
-            Clerk to share it.
-          </p>
-        </div>
-      )}
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
         {children}
       </main>

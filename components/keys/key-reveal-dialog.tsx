@@ -91,10 +91,18 @@ function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; o
           </p>
         )}
       </div>
-      <p className="text-sm text-zinc-600">
-        Send it as <code className="font-mono text-[13px] text-zinc-900">Authorization: Bearer {created.prefix}…</code> together with your
-        provider key in <code className="font-mono text-[13px] text-zinc-900">X-Provider-API-Key</code>.
-      </p>
+      {created.environment === "test" ? (
+        <p className="text-sm text-zinc-600" data-reveal-usage="">
+          Send it as <code className="font-mono text-[13px] text-zinc-900">Authorization: Bearer {created.prefix}…</code>. A test key needs
+          no provider key: NeuronEdge&apos;s built-in simulator answers it in the provider&apos;s own format, and nothing reaches a provider
+          or is billed.
+        </p>
+      ) : (
+        <p className="text-sm text-zinc-600" data-reveal-usage="">
+          Send it as <code className="font-mono text-[13px] text-zinc-900">Authorization: Bearer {created.prefix}…</code> together with your
+          provider key in <code className="font-mono text-[13px] text-zinc-900">X-Provider-API-Key</code>.
+        </p>
+      )}
       <DialogFooter>
         <Button onClick={onDone}>I&apos;ve saved my key</Button>
       </DialogFooter>

@@ -43,7 +43,7 @@ export function KeysTable({ keys, usage = {} }: { keys: KeyView[]; usage?: Recor
                 <EnvironmentBadge environment={k.environment} />
               </span>
             </TD>
-            <TD>{k.last_used_at ? <DateTime iso={k.last_used_at} withTime /> : <span className="text-zinc-400">Never</span>}</TD>
+            <TD>{k.last_used_at ? <DateTime iso={k.last_used_at} withTime /> : <span className="text-zinc-500">Never</span>}</TD>
             <TD>
               <WeeklyUsageCell usage={usage[k.id]} />
             </TD>
@@ -67,7 +67,7 @@ export function KeysTable({ keys, usage = {} }: { keys: KeyView[]; usage?: Recor
 }
 
 function WeeklyUsageCell({ usage }: { usage: WeeklyUsage | undefined }) {
-  if (!usage || usage.requests === 0) return <span className="text-zinc-400">No requests</span>;
+  if (!usage || usage.requests === 0) return <span className="text-zinc-500">No requests</span>;
   return (
     <span className="flex items-center gap-3">
       <UsageSparkline values={usage.perDay} />

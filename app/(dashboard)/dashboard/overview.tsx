@@ -51,7 +51,20 @@ const linkClass =
   "rounded font-medium text-zinc-900 underline underline-offset-4 hover:text-zinc-600 focus-visible:outline-2 focus-visible:outline-zinc-900";
 
 /** The live quickstart, shown under the charts (or, without traffic, inside the empty state). */
-export function QuickstartCard({ origin, hasKeys }: { origin: string; hasKeys: boolean }) {
+export function QuickstartCard({ origin, hasKeys, test = false }: { origin: string; hasKeys: boolean; test?: boolean }) {
+  if (test) {
+    return (
+      <Card className="mt-6">
+        <CardHeader
+          title={QUICKSTART_TITLE}
+          description="A test key needs no provider key: the built-in simulator answers it in the provider's own format, free, and nothing reaches a provider."
+        />
+        <div className="space-y-4 px-5 py-5">
+          <CodeBlock label="curl" code={testCurlExample(origin)} />
+        </div>
+      </Card>
+    );
+  }
   return (
     <Card className="mt-6">
       <CardHeader title={QUICKSTART_TITLE} description={<QuickstartIntro />} />

@@ -148,7 +148,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <ModelBreakdown models={data.models} />
           </section>
 
-          <QuickstartCard origin={origin} hasKeys={active.length > 0} />
+          <QuickstartCard origin={origin} hasKeys={active.length > 0} test={shown.env === "test"} />
         </>
       )}
     </KeyDialogsProvider>

@@ -1,0 +1,48 @@
+import { expect, test } from "@playwright/test";
+import { expectNoSeriousA11yViolations } from "./axe";
+import { createKeyViaApi, headerCreateButton, screenshotPath, uniqueName } from "./helpers";
+
+// Every page and dialog of the local-mode dashboard, scanned with axe at a desktop and a phone
+// width: no serious or critical violation. (Clerk mode's pages: e2e/clerk-dashboard.spec.ts.)
+
+const widths = [
+  { name: "desktop", viewport: { width: 1280, height: 800 } },
+  { name: "phone", viewport: { width: 390, height: 844 } },
+] as const;
+
+for (const { name: width, viewport } of widths) {
+  test.describe(`accessibility at ${width} width`, () => {
+    test.use({ viewport });
+
+    test("every page: overview (live and test), keys, a key's page, an unknown key", async ({ page, request }) => {
+      const key = await createKeyViaApi(request, uniqueName("a11y"));
+      for (const [what, path] of [
+        ["overview", "/dashboard"],
+        ["overview, test keys", "/dashboard?env=test"],
+        ["keys", "/dashboard/keys"],
+        ["key page", `/dashboard/keys/${key.id}`],
+        ["unknown key", "/dashboard/keys/key_doesnotexist"],
+      ] as const) {
+        await page.goto(path);
+        await expect(page.getByRole("main")).toBeVisible();
+        await expectNoSeriousA11yViolations(page, `${what} (${width})`);
+      }
+      await page.goto("/dashboard/keys");
+      await page.screenshot({ path: screenshotPath(`a11y-keys-${width}`), fullPage: true });
+    });
+
+    test("the create and reveal dialogs", async ({ page }) => {
+      await page.goto("/dashboard/keys");
+      await headerCreateButton(page).click();
+      const create = page.getByRole("dialog", { name: "Create API key" });
+      await expect(create).toBeVisible();
+      await expectNoSeriousA11yViolations(page, `create dialog (${width})`);
+      await create.getByLabel("Name").fill(uniqueName("a11y dialog"));
+      await create.getByRole("button", { name: "Create key" }).click();
+      const reveal = page.getByRole("dialog", { name: "Save your API key" });
+      await expect(reveal).toBeVisible();
+      await expectNoSeriousA11yViolations(page, `reveal dialog (${width})`);
+      await reveal.getByRole("button", { name: "I've saved my key" }).click();
+    });
+  });
+}
