@@ -1,5 +1,6 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { expectNoSeriousA11yViolations } from "./axe";
 import { removeDataDir, startAppServer, type AppServer } from "./second-server";
 
 // The dashboard signed in with Clerk, networkless: a session token signed by our own 2048-bit RSA
@@ -81,6 +82,7 @@ test.describe("the dashboard signed in with Clerk", () => {
     const response = await page.goto(`${origin}/dashboard/keys`);
     expect(response?.status()).toBe(200);
     await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "keys page, signed in");
 
     await page.getByRole("main").getByRole("button", { name: "Create key" }).first().click();
     const create = page.getByRole("dialog", { name: "Create API key" });
@@ -119,6 +121,7 @@ test.describe("the dashboard signed in with Clerk", () => {
     const overview = await page.goto(`${origin}/dashboard`);
     expect(overview?.status()).toBe(200);
     await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
+    await expectNoSeriousA11yViolations(page, "overview, signed in");
     await page.screenshot({ path: "e2e/artifacts/clerk-overview-desktop.png", fullPage: true });
     await page.context().close();
   });
@@ -135,6 +138,7 @@ test.describe("the dashboard signed in with Clerk", () => {
     await expect(page.getByRole("heading", { name: `${name} (prod)`, level: 1 })).toBeVisible();
     await expect(page.getByRole("button", { name: "Roll key" })).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Edit policy" })).toHaveCount(0);
+    await expectNoSeriousA11yViolations(page, "key page, as a member");
     await page.screenshot({ path: "e2e/artifacts/clerk-member-key-page.png", fullPage: true });
     await page.context().close();
   });
@@ -151,6 +155,7 @@ test.describe("the dashboard signed in with Clerk", () => {
     // Offline, Clerk's sign-in form cannot load: the page says so instead of staying blank.
     await expect(page.getByRole("alert").filter({ hasText: "Sign-in could not load" })).toBeVisible({ timeout: 20_000 });
     await page.screenshot({ path: "e2e/artifacts/clerk-sign-in-offline.png" });
+    await expectNoSeriousA11yViolations(page, "sign-in, offline");
     const again = await page.goto(`${origin}/dashboard/keys`);
     expect(new URL(page.url()).pathname).toMatch(/^\/sign-in/);
     expect(again?.status()).toBe(200);

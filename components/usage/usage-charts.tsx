@@ -87,11 +87,12 @@ function pointTooltip(describe: (p: ChartPoint) => { rows: TooltipRow[]; footer?
   );
 }
 
-export function SeriesLegend({ items }: { items: { name: string; color: string }[] }) {
+export function SeriesLegend({ items }: { items: { id?: string; name: string; color: string }[] }) {
   return (
     <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-zinc-600" aria-label="Legend">
       {items.map((s) => (
-        <li key={s.name} className="flex min-w-0 items-center gap-1.5">
+        // By id: two keys may share a name, and a rolled key keeps its predecessor's.
+        <li key={s.id ?? s.name} className="flex min-w-0 items-center gap-1.5">
           <span aria-hidden="true" className="size-2.5 shrink-0 rounded-sm" style={{ backgroundColor: s.color }} />
           <span className="max-w-[12rem] truncate" title={s.name}>
             {s.name}
@@ -108,7 +109,7 @@ export function KeyStackedChart({ points, series, metric }: { points: ChartPoint
   const fmt = metric === "tokens" ? formatInteger : formatUsd;
   return (
     <div className="space-y-3">
-      <SeriesLegend items={series.map((s) => ({ name: s.name, color: seriesColor(s) }))} />
+      <SeriesLegend items={series.map((s) => ({ id: s.id, name: s.name, color: seriesColor(s) }))} />
       <ChartBox>
         <BarChart data={points} margin={{ top: 4, right: 4, bottom: 0, left: 0 }}>
           {grid}

@@ -109,6 +109,15 @@ describe("chart points and series", () => {
     expect(chartSeries(WEEK, rows).series.map((s) => s.id)).not.toContain("other");
   });
 
+  it("keys that share a name (a rolled key and its successor, two 'Batch jobs') are told apart by id", () => {
+    const { series } = chartSeries(WEEK, [
+      row("2025-11-23", "key_old", { inputTokens: 900 }, "Batch jobs"),
+      row("2025-11-23", "key_new", { inputTokens: 100 }, "Batch jobs"),
+      row("2025-11-23", "key_web", { inputTokens: 50 }, "Web"),
+    ]);
+    expect(series.map((s) => s.name)).toEqual(["Batch jobs (key_old)", "Batch jobs (key_new)", "Web"]);
+  });
+
   it("names a key by its id when its name is unknown", () => {
     const { series } = chartSeries(WEEK, [row("2025-11-23", "key_gone", {}, null)]);
     expect(series).toEqual([{ slot: 0, id: "key_gone", name: "key_gone" }]);

@@ -93,7 +93,14 @@ function seriesOf(rows: BucketKeyRow[]): SeriesKey[] {
   }
   const ranked = [...perKey.entries()].sort((a, b) => b[1].tokens - a[1].tokens || b[1].cost - a[1].cost);
   const shown = ranked.length > MAX_SERIES ? ranked.slice(0, MAX_SERIES - 1) : ranked;
-  const series: SeriesKey[] = shown.map(([id, k], slot) => ({ slot, id, name: k.name }));
+  // Keys that share a name (several "Batch jobs", a key and its rolled successor) say which is which.
+  const named = new Map<string, number>();
+  for (const [, k] of shown) named.set(k.name, (named.get(k.name) ?? 0) + 1);
+  const series: SeriesKey[] = shown.map(([id, k], slot) => ({
+    slot,
+    id,
+    name: (named.get(k.name) ?? 0) > 1 ? `${k.name} (${id})` : k.name,
+  }));
   if (ranked.length > shown.length) series.push({ slot: shown.length, id: "other", name: `${ranked.length - shown.length} other keys` });
   return series;
 }
