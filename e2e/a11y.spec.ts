@@ -27,6 +27,14 @@ for (const { name: width, viewport } of widths) {
         await expect(page.getByRole("main")).toBeVisible();
         await expectNoSeriousA11yViolations(page, `${what} (${width})`);
       }
+      // Unknown addresses answer 404 with the dashboard's navigation, for a key and for any page.
+      for (const path of ["/dashboard/keys/key_doesnotexist", "/dashboard/no-such-page"]) {
+        const res = await page.goto(path);
+        expect(res?.status(), path).toBe(404);
+        await expect(page.getByRole("navigation", { name: "Dashboard" })).toBeVisible();
+      }
+      await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+      await expectNoSeriousA11yViolations(page, `unknown page (${width})`);
       await page.goto("/dashboard/keys");
       await page.screenshot({ path: screenshotPath(`a11y-keys-${width}`), fullPage: true });
     });

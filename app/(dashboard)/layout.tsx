@@ -34,12 +34,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           </nav>
           <div className="ml-auto flex h-8 items-center gap-3">
             {mode === "clerk" ? (
-              <>
-                <ClerkWidget loading={<SessionSummary userId={actorId} org={org} />} failed={<SessionSummary userId={actorId} org={org} />}>
-                  <OrganizationSwitcher afterSelectOrganizationUrl="/dashboard" afterSelectPersonalUrl="/dashboard" />
-                  <UserButton />
-                </ClerkWidget>
-              </>
+              <ClerkWidget loading={<SessionSummary userId={actorId} org={org} />} failed={<SessionSummary userId={actorId} org={org} />}>
+                <OrganizationSwitcher afterSelectOrganizationUrl="/dashboard" afterSelectPersonalUrl="/dashboard" />
+                <UserButton />
+              </ClerkWidget>
             ) : (
               <span className="rounded-full bg-zinc-100 px-2.5 py-1 text-xs font-medium text-zinc-600">Local</span>
             )}
@@ -49,8 +47,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         {mode === "local" && (
           <div role="note" className="border-t border-amber-200 bg-amber-50">
             <p className="mx-auto max-w-6xl px-4 py-2 text-sm text-amber-900 sm:px-6">
-              <strong className="font-semibold">Local mode:</strong> no sign-in; this dashboard is only reachable from this machine. Configure
-              Clerk to share it.
+              <strong className="font-semibold">Local mode:</strong> no sign-in; this dashboard is only reachable from this machine.
+              Configure Clerk to share it.
             </p>
           </div>
         )}

@@ -15,8 +15,8 @@ import type { ChartPoint } from "@/lib/usage/chart-series";
 import { loadOverview } from "@/lib/usage/dashboard";
 import { parseDashboardParams, RANGE_LABELS } from "@/lib/usage/dashboard-url";
 import { OVERVIEW_DESCRIPTION, QuickstartCard, StatCard, UsageEmptyState } from "./overview";
-import { providerOptions } from "./provider-options";
-import { requestOrigin } from "./request-origin";
+import { providerOptions } from "../provider-options";
+import { requestOrigin } from "../request-origin";
 
 export const metadata: Metadata = { title: "Overview" };
 

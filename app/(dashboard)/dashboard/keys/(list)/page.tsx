@@ -9,7 +9,7 @@ import { listKeys } from "@/db/queries/keys";
 import { pageOwner } from "@/lib/auth/page-owner";
 import { serializeKey } from "@/lib/keys/service";
 import { loadWeeklyUsage } from "@/lib/usage/dashboard";
-import { providerOptions } from "../provider-options";
+import { providerOptions } from "../../provider-options";
 import { KeysPageDescription } from "./page-description";
 
 export const metadata: Metadata = { title: "API keys" };
