@@ -39,6 +39,12 @@ for (const { name: width, viewport } of widths) {
       await page.screenshot({ path: screenshotPath(`a11y-keys-${width}`), fullPage: true });
     });
 
+    test("after navigating, focus is on the new page's heading, not on <body>", async ({ page }) => {
+      await page.goto("/dashboard");
+      await page.getByRole("navigation", { name: "Dashboard" }).getByRole("link", { name: "API keys" }).click();
+      await expect(page.getByRole("heading", { name: "API keys", level: 1 })).toBeFocused();
+    });
+
     test("the create and reveal dialogs", async ({ page }) => {
       await page.goto("/dashboard/keys");
       await headerCreateButton(page).click();
