@@ -34,6 +34,8 @@ export const apiKeys = pgTable(
     createdAt: tstz("created_at").notNull().defaultNow(),
     lastUsedAt: tstz("last_used_at"),
     revokedAt: tstz("revoked_at"),
+    /** Set while the owner has the key disabled: refused like a revoked key, until enabled again. */
+    disabledAt: tstz("disabled_at"),
     expiresAt: tstz("expires_at"),
     // Policy: each limit and list is optional; null means "no limit" / "any".
     requestsPerMinute: integer("requests_per_minute"),
@@ -142,7 +144,7 @@ export const auditEvents = pgTable(
     actorId: text("actor_id").notNull(),
     /** The actor's Clerk organisation role (`org:admin`, `org:member`, …); null outside an organisation. */
     actorRole: text("actor_role"),
-    /** key.create, key.rename, key.update, key.revoke, key.roll */
+    /** key.create, key.rename, key.update, key.revoke, key.roll, key.disable, key.enable */
     action: text("action").notNull(),
     keyId: text("key_id"),
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),

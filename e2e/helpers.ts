@@ -19,7 +19,7 @@ export interface ApiKey {
   name: string;
   prefix: string;
   environment: "live" | "test";
-  status: "active" | "revoked" | "expired";
+  status: "active" | "disabled" | "revoked" | "expired";
   last_used_at: string | null;
 }
 

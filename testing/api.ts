@@ -1,5 +1,7 @@
 import * as auditRoute from "@/app/api/audit/route";
 import * as healthRoute from "@/app/api/health/route";
+import * as disableRoute from "@/app/api/keys/[id]/disable/route";
+import * as enableRoute from "@/app/api/keys/[id]/enable/route";
 import * as rollRoute from "@/app/api/keys/[id]/roll/route";
 import * as keyRoute from "@/app/api/keys/[id]/route";
 import * as keysRoute from "@/app/api/keys/route";
@@ -14,6 +16,8 @@ type Module = Record<string, unknown>;
 // Next's file routes for /api, in the order Next would match them.
 const routes: [RegExp, Module][] = [
   [/^\/api\/keys\/([^/]+)\/roll$/, rollRoute],
+  [/^\/api\/keys\/([^/]+)\/disable$/, disableRoute],
+  [/^\/api\/keys\/([^/]+)\/enable$/, enableRoute],
   [/^\/api\/keys\/([^/]+)$/, keyRoute],
   [/^\/api\/keys$/, keysRoute],
   [/^\/api\/health$/, healthRoute],
@@ -50,7 +54,6 @@ export async function call(method: Method, path: string, opts: CallOptions = {})
   }
   const res = await routeRequest(new Request(url, { method, headers, body }));
   const text = await res.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   // biome-ignore lint/suspicious/noExplicitAny: each test reads the fields of the answer it expects
   const json: any = text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : undefined;
   return { status: res.status, headers: res.headers, json, text };

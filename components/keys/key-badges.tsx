@@ -8,8 +8,8 @@ export function EnvironmentBadge({ environment }: { environment: KeyView["enviro
   return environment === "test" ? <Badge tone="warning">test</Badge> : <Badge tone="neutral">live</Badge>;
 }
 
-const statusTone = { active: "success", revoked: "danger", expired: "neutral" } as const;
-const statusLabel = { active: "Active", revoked: "Revoked", expired: "Expired" } as const;
+const statusTone = { active: "success", disabled: "warning", revoked: "danger", expired: "neutral" } as const;
+const statusLabel = { active: "Active", disabled: "Disabled", revoked: "Revoked", expired: "Expired" } as const;
 
 /**
  * Active, revoked or expired; an active key that stops working soon (rolled, or expiring within

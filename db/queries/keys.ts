@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, gte, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, gte, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { getDb } from "../client";
 import { apiKeys, type ApiKeyRow, type NewApiKeyRow } from "../schema";
 
@@ -14,6 +14,7 @@ const visible = {
   createdAt: apiKeys.createdAt,
   lastUsedAt: apiKeys.lastUsedAt,
   revokedAt: apiKeys.revokedAt,
+  disabledAt: apiKeys.disabledAt,
   expiresAt: apiKeys.expiresAt,
   requestsPerMinute: apiKeys.requestsPerMinute,
   tokensPerMinute: apiKeys.tokensPerMinute,
@@ -144,6 +145,35 @@ export async function revokeKey({ ownerId, id }: { ownerId: string; id: string }
     .update(apiKeys)
     .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
     .where(and(eq(apiKeys.id, id), eq(apiKeys.ownerId, ownerId)))
+    .returning(visible);
+  return row ?? null;
+}
+
+/**
+ * Disables or enables a key that is not revoked, in one conditional update; null when nothing
+ * changed (no such key, revoked, or already in that state), so the caller reads the key to say which.
+ */
+export async function setKeyDisabled({
+  ownerId,
+  id,
+  disabled,
+}: {
+  ownerId: string;
+  id: string;
+  disabled: boolean;
+}): Promise<KeyRecord | null> {
+  const db = await getDb();
+  const [row] = await db
+    .update(apiKeys)
+    .set({ disabledAt: disabled ? sql`now()` : null })
+    .where(
+      and(
+        eq(apiKeys.id, id),
+        eq(apiKeys.ownerId, ownerId),
+        isNull(apiKeys.revokedAt),
+        disabled ? isNull(apiKeys.disabledAt) : isNotNull(apiKeys.disabledAt),
+      ),
+    )
     .returning(visible);
   return row ?? null;
 }

@@ -82,10 +82,15 @@ export function assertCanGrant(actor: Grant, target: Grant): void {
 }
 
 /**
- * Refuses to change, roll or revoke a key more powerful than the acting one. Only a key that may
+ * Refuses to change, roll, revoke, disable or enable a key more powerful than the acting one. Only a key that may
  * read keys is told in which field: the answer must not describe a key the caller cannot read.
  */
-export function assertCanTouch(actor: Grant, target: Grant, verb: "change" | "roll" | "revoke", canRead: boolean): void {
+export function assertCanTouch(
+  actor: Grant,
+  target: Grant,
+  verb: "change" | "roll" | "revoke" | "disable" | "enable",
+  canRead: boolean,
+): void {
   const found = excess(actor, target);
   if (!found) return;
   const message = `Cannot ${verb} this key: it can do more than this API key`;

@@ -7,6 +7,7 @@ const refusals: Record<Extract<Verification, { ok: false }>["reason"], string> =
   invalid: "Invalid NeuronEdge API key.",
   revoked: "This NeuronEdge API key has been revoked.",
   expired: "This NeuronEdge API key has expired.",
+  disabled: "This NeuronEdge API key is disabled. Its owner can enable it again.",
 };
 
 export function keyRefusal(reason: keyof typeof refusals): string {

@@ -13,6 +13,7 @@ import { keyChanged, rememberNewKey } from "./verifier";
 import { changedView, diff, keyStatus, rolledView, serializeKey } from "./views";
 
 // Key lifecycle: create (shown once), list, read, update, revoke, roll; each change audited.
+// Disable and enable are in ./disable.ts, with the helpers exported here.
 
 export { createKeyInput, MAX_GRACE_SECONDS, rollKeyInput, updateKeyInput } from "./inputs";
 export { keyStatus, serializeKey, type KeyStatus, type KeyView } from "./views";
@@ -31,16 +32,16 @@ function assertHoldsPermissions(caller: Caller, permissions: readonly string[]):
  * The acting key's own record, read afresh (the verifier's copy may lag a change), or null for
  * sessions and local mode, which keep full power over their owner's keys.
  */
-async function actingKey(caller: Caller): Promise<KeyRecord | null> {
+export async function actingKey(caller: Caller): Promise<KeyRecord | null> {
   if (caller.via !== "key") return null;
   const row = await getKey({ ownerId: caller.ownerId, id: caller.actorId });
   if (!row || keyStatus(row) !== "active") throw new AppError("unauthorized", "This API key is no longer valid.");
   return row;
 }
 
-const canRead = (caller: Caller) => caller.permissions.includes("keys:read");
+export const canRead = (caller: Caller) => caller.permissions.includes("keys:read");
 
-function audit(caller: Caller, action: string, keyId: string, details: Record<string, unknown>): Promise<void> {
+export function audit(caller: Caller, action: string, keyId: string, details: Record<string, unknown>): Promise<void> {
   return insertAuditEvent({
     event: {
       ownerId: caller.ownerId,
@@ -112,7 +113,7 @@ export async function listOwnerKeys(caller: Caller, includeRevoked: boolean) {
 }
 
 // Another owner's key and a missing key look the same: 404, so ids are not confirmed.
-function notFound(id: string): AppError {
+export function notFound(id: string): AppError {
   return new AppError("not_found", `No API key with id '${id}'.`);
 }
 

@@ -11,8 +11,10 @@ import { FairQueue } from "./verify-queue";
 
 // bcrypt costs ~100 ms of CPU, so it runs once per key per process, never per request:
 // - a key that verified is remembered by a SHA-256 digest of the full key (never the key
-//   itself); every KEY_CACHE_TTL_MS its row is read again (revoked, expiry, policy), without
-//   bcrypt, and while the database is away the verified key keeps being served;
+//   itself); every KEY_CACHE_TTL_MS its row is read again (revoked, disabled, expiry, policy),
+//   without bcrypt, and while the database is away the verified key keeps being served;
+// - a disabled key is remembered like a verified one, answered "disabled", so that enabling it
+//   needs only that re-read, and its requests cost no bcrypt meanwhile;
 // - failures are remembered apart from verified keys, so a flood of forged keys cannot evict
 //   them, and failed secrets per key id are counted: past a few, that id is refused for a while;
 // - cold verifications wait in a bounded queue, served round-robin across key ids.
@@ -27,13 +29,16 @@ export interface VerifiedKey {
   policy: KeyPolicy;
 }
 
-export type Verification = { ok: true; key: VerifiedKey } | { ok: false; reason: "malformed" | "invalid" | "revoked" | "expired" };
+type Refusal = "malformed" | "invalid" | "revoked" | "expired" | "disabled";
+export type Verification = { ok: true; key: VerifiedKey } | { ok: false; reason: Refusal };
 
 type Failure = Extract<Verification, { ok: false }>;
 
 interface Verified {
   id: string;
   result: { ok: true; key: VerifiedKey };
+  /** The row had disabled_at set: the secret is right, and the key is refused until enabled. */
+  disabled: boolean;
   /** The stored hash this key was checked against (null: not yet read): a refresh that finds another starts over. */
   keyHash: string | null;
   checkedAt: number;
@@ -115,6 +120,7 @@ function rememberVerified(digest: string, row: Omit<ApiKeyRow, "keyHash">, keyHa
   state.verified.set(digest, {
     id: row.id,
     result: { ok: true, key: toVerified(row) },
+    disabled: row.disabledAt !== null,
     keyHash,
     checkedAt: fresh ? Date.now() : -Infinity,
     refreshing: null,
@@ -139,13 +145,15 @@ function forgetVerified(digest: string, id: string): void {
   unindex(digest, id);
 }
 
-// Expiry is checked on every use, so a cached key still stops at its expiry time.
-function withExpiry(result: Verification, now: number): Verification {
+// Expiry is checked on every use, so a cached key still stops at its expiry time; it outranks disabled.
+function withExpiry(result: Verification, now: number, disabled = false): Verification {
   if (result.ok && result.key.expiresAt !== null && result.key.expiresAt <= now) {
     return { ok: false, reason: "expired" };
   }
-  return result;
+  return result.ok && disabled ? { ok: false, reason: "disabled" } : result;
 }
+
+const answerOf = (entry: Verified, now: number) => withExpiry(entry.result, now, entry.disabled);
 
 /** Too many wrong secrets for this id lately: refuse without bcrypt until the window passes. */
 function assertIdNotThrottled(id: string, now: number): void {
@@ -185,10 +193,10 @@ async function verifyCold(key: string, id: string, digest: string): Promise<Veri
   if (row.revokedAt) return rememberFailure(digest, { ok: false, reason: "revoked" });
   // Changed while we read it: answer this once, and read the row again on the next use.
   rememberVerified(digest, row, row.keyHash, (state.forgottenAt.get(id) ?? -1) <= startedAt);
-  return { ok: true, key: toVerified(row) };
+  return withExpiry({ ok: true, key: toVerified(row) }, Date.now(), row.disabledAt !== null);
 }
 
-/** Reads the row again, no bcrypt: revoked, expiry, policy. A database error keeps what we had. */
+/** Reads the row again, no bcrypt: revoked, disabled, expiry, policy. A database error keeps what we had. */
 function refresh(digest: string, entry: Verified): Promise<void> {
   const startedAt = state.epoch;
   state.lookups++;
@@ -203,6 +211,7 @@ function refresh(digest: string, entry: Verified): Promise<void> {
         return;
       }
       entry.result = { ok: true, key: toVerified(row) };
+      entry.disabled = row.disabledAt !== null;
       if ((state.forgottenAt.get(entry.id) ?? -1) <= startedAt) [entry.checkedAt, entry.changed] = [Date.now(), false];
     })
     .catch(() => {
@@ -230,7 +239,7 @@ async function answerVerified(key: string, digest: string, entry: Verified): Pro
   }
   // Refreshed, or the database is slow or away: the latest answer we hold for this digest.
   const current = state.verified.get(digest);
-  if (current) return withExpiry(current.result, Date.now());
+  if (current) return answerOf(current, Date.now());
   const failed = state.failures.get(digest);
   return failed ? failed.result : verifyKey(key); // the row's hash changed: verify afresh
 }
@@ -241,8 +250,8 @@ export async function verifyKey(key: string): Promise<Verification> {
   const digest = digestOf(key);
   const hit = state.verified.get(digest);
   if (hit) {
-    if (now - hit.checkedAt < getEnv().KEY_CACHE_TTL_MS) return withExpiry(hit.result, now);
-    if (!hit.changed && (hit.refreshing || now < hit.retryAt)) return withExpiry(hit.result, now);
+    if (now - hit.checkedAt < getEnv().KEY_CACHE_TTL_MS) return answerOf(hit, now);
+    if (!hit.changed && (hit.refreshing || now < hit.retryAt)) return answerOf(hit, now);
     return answerVerified(key, digest, hit);
   }
   const failed = state.failures.get(digest);
@@ -267,7 +276,7 @@ export function rememberNewKey(key: string, row: Omit<ApiKeyRow, "keyHash">): vo
   rememberVerified(digest, row, null, true);
 }
 
-/** Marks every verification of the key stale (revocation, policy change): its next use re-reads the row. */
+/** Marks every verification of the key stale (revocation, disabling, enabling, policy change): its next use re-reads the row. */
 export function forgetKey(id: string): void {
   state.forgottenAt.set(id, ++state.epoch);
   capped(state.forgottenAt, limits.verified);
@@ -277,7 +286,7 @@ export function forgetKey(id: string): void {
   }
 }
 
-/** A key was revoked, rolled or re-configured: forget it here and on every other instance. */
+/** A key was revoked, disabled, enabled, rolled or re-configured: forget it here and on every other instance. */
 export function keyChanged(id: string): void {
   forgetKey(id);
   state.broadcast?.(id);

@@ -6,11 +6,13 @@ import { serializePolicy } from "./policy";
 // What the management API shows of a key: the full record to callers that may read keys, and
 // to a write-only key no more than what it sent.
 
-export type KeyStatus = "active" | "revoked" | "expired";
+export type KeyStatus = "active" | "disabled" | "revoked" | "expired";
 
+/** Final states first: a disabled key that has since expired or been revoked shows that, as enabling it would not help. */
 export function keyStatus(k: KeyRecord, now = Date.now()): KeyStatus {
   if (k.revokedAt) return "revoked";
   if (k.expiresAt && k.expiresAt.getTime() <= now) return "expired";
+  if (k.disabledAt) return "disabled";
   return "active";
 }
 
@@ -29,6 +31,7 @@ export function serializeKey(k: KeyRecord) {
     permissions: k.permissions,
     expires_at: iso(k.expiresAt),
     revoked_at: iso(k.revokedAt),
+    disabled_at: iso(k.disabledAt),
     created_by: k.createdBy,
     ...serializePolicy(k),
     replaced_by: k.replacedBy,

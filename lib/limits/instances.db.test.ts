@@ -114,6 +114,25 @@ describe.skipIf(!process.env.DATABASE_URL)("two gateway instances sharing Postgr
     expect(took).toBeLessThan(1_000);
   });
 
+  it("a key disabled on one instance is refused on the other within a second, saying so, and enabling it reaches both", async () => {
+    const { id, key } = await createKey(a, {});
+    expect(await chat(b, key)).toBe(200); // B has verified and cached the key
+    expect((await fetch(`${a.origin}/api/keys/${id}/disable`, { method: "POST" })).status).toBe(200);
+    expect(await chat(a, key)).toBe(401); // A at once
+    expect(await waitUntil(async () => (await chat(b, key)) === 401, 1_000)).toBeLessThan(1_000);
+    const refused = await fetch(`${b.origin}/v1/openai/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "x-provider-api-key": PROVIDER_KEYS.openai, "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-5-mini", messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe(
+      "This NeuronEdge API key is disabled. Its owner can enable it again.",
+    );
+    expect((await fetch(`${a.origin}/api/keys/${id}/enable`, { method: "POST" })).status).toBe(200);
+    expect(await chat(a, key)).toBe(200);
+    expect(await waitUntil(async () => (await chat(b, key)) === 200, 1_000)).toBeLessThan(1_000);
+  });
+
   it("a rolled key works on both instances through its grace period, then on neither", async () => {
     const old = await createKey(a, {});
     expect(await chat(b, old.key)).toBe(200); // cached on B for a minute
