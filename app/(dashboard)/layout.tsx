@@ -4,7 +4,6 @@ import type { ReactNode } from "react";
 import { ClerkWidget } from "@/components/auth/clerk-fallback";
 import { SessionSummary } from "@/components/auth/session-summary";
 import { NavLink } from "@/components/ui/nav-link";
-import { RouteFocus } from "@/components/ui/route-focus";
 import { pageOwner } from "@/lib/auth/page-owner";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
@@ -57,7 +56,6 @@ export default async function DashboardLayout({ children }: { children: ReactNod
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-8 sm:px-6">
         {children}
       </main>
-      <RouteFocus />
     </div>
   );
 }
