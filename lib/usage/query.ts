@@ -114,6 +114,8 @@ export interface UsageQuery {
   filter: UsageFilter;
   groupBy: UsageDimension[];
   format: "json" | "csv";
+  /** The filtered key's name, for the CSV's file name. */
+  keyName?: string;
 }
 
 export async function parseUsageQuery(ownerId: string, search: URLSearchParams, now = new Date()): Promise<UsageQuery> {
@@ -124,10 +126,10 @@ export async function parseUsageQuery(ownerId: string, search: URLSearchParams, 
   }
   const p = parseInput(paramsSchema, raw);
   // Another owner's key id is "not found", exactly as on /api/keys.
-  if (p.key_id && !(await getKey({ ownerId, id: p.key_id }))) {
-    throw new AppError("not_found", `No API key with id '${p.key_id}'.`, { param: "key_id" });
-  }
+  const key = p.key_id ? await getKey({ ownerId, id: p.key_id }) : null;
+  if (p.key_id && !key) throw new AppError("not_found", `No API key with id '${p.key_id}'.`, { param: "key_id" });
   return {
+    ...(key ? { keyName: key.name } : {}),
     filter: {
       ownerId,
       range: parseRange(search.get("from"), search.get("to"), now),
@@ -139,6 +141,25 @@ export async function parseUsageQuery(ownerId: string, search: URLSearchParams, 
     groupBy: p.group_by,
     format: p.format,
   };
+}
+
+/**
+ * The CSV's file name says what is in it: the key (by name) when one is chosen, the range, the
+ * grouping. Only letters, digits and dashes, so every browser and shell keeps it as it is.
+ */
+export function usageCsvFilename(q: UsageQuery): string {
+  const slug = (s: string) =>
+    s
+      .normalize("NFKD")
+      .replace(/[^A-Za-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40)
+      .toLowerCase();
+  const { range } = q.filter;
+  const day = (d: string | Date) => (typeof d === "string" ? d : d.toISOString().slice(0, 10));
+  const parts = ["neuronedge-usage", q.keyName ? slug(q.keyName) || q.filter.keyId : null, day(range.from), "to", day(range.to)];
+  if (q.groupBy.length) parts.push("by", ...q.groupBy);
+  return `${parts.filter(Boolean).join("-")}.csv`;
 }
 
 const ZERO: UsageSums = {

@@ -1,5 +1,5 @@
 import { apiRoute, methodNotAllowed } from "@/lib/api/route";
-import { parseUsageQuery, queryUsage, usageCsv, usageJson } from "@/lib/usage/query";
+import { parseUsageQuery, queryUsage, usageCsv, usageCsvFilename, usageJson } from "@/lib/usage/query";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +10,7 @@ export const GET = apiRoute({ permission: "usage:read" }, async ({ req, caller }
     return new Response(usageCsv(rows, q.groupBy), {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": `attachment; filename="neuronedge-usage-${q.groupBy.join("-")}.csv"`,
+        "Content-Disposition": `attachment; filename="${usageCsvFilename(q)}"`,
         "Cache-Control": "no-store",
       },
     });

@@ -148,7 +148,14 @@ describe("GET /api/usage", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="neuronedge-usage-key\.csv"$/);
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="neuronedge-usage-2026-03-01-to-2026-03-31-by-key.csv"');
+    // One key's CSV is named after the key, as the key page downloads it.
+    const one = await call("GET", `/api/usage?from=2026-03-01&to=2026-03-31&key_id=${batch.id}&group_by=day&format=csv`, {
+      headers: await as(user),
+    });
+    expect(one.headers.get("content-disposition")).toBe(
+      'attachment; filename="neuronedge-usage-batch-jobs-2026-03-01-to-2026-03-31-by-day.csv"',
+    );
     const lines = res.text.trimEnd().split("\r\n");
     expect(lines[0]).toBe("key_id,key_name,requests,errors,input_tokens,output_tokens,cached_input_tokens,cost_usd,unpriced_requests");
     expect(lines.slice(1).sort()).toEqual(

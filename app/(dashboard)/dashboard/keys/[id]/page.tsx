@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { KeyActivity } from "@/components/keys/key-activity";
 import { KeyPrefix, EnvironmentBadge, StatusBadge } from "@/components/keys/key-badges";
 import { KeyDialogsProvider } from "@/components/keys/key-dialogs";
+import { CopyButton } from "@/components/ui/copy-button";
 import { RolledFrom, RolledNotice, type KeyRef } from "@/components/keys/key-lineage";
 import { KeyPageActions } from "@/components/keys/key-page-actions";
 import { PolicyCard } from "@/components/keys/policy-card";
@@ -85,6 +86,11 @@ export default async function KeyPage({ params }: Props) {
           </h1>
           <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1.5 text-sm text-zinc-600">
             <KeyPrefix prefix={key.prefix} />
+            {/* The id is what the API and the audit log name the key by. */}
+            <span className="inline-flex items-center gap-1">
+              <code className="font-mono text-[13px] text-zinc-700">{key.id}</code>
+              <CopyButton value={key.id} label="Copy id" variant="ghost" aria-label="Copy key id" />
+            </span>
             <EnvironmentBadge environment={key.environment} />
             <StatusBadge keyView={key} />
             <span>
