@@ -139,7 +139,16 @@ export async function recentRequests({
     .limit(limit);
 }
 
+/**
+ * A refusal by the key's own policy (402 budget, 403 allow-lists, 429 rate limit): the gateway
+ * records its own answers with no time to first byte and unstreamed, while every relayed provider
+ * answer has one, so a provider's own 429 is told apart from ours without another column.
+ */
+export const gatewayRefusal = (t: typeof usageEvents = usageEvents) =>
+  sql`(${t.status} in (402, 403, 429) and ${t.ttfbMs} is null and not ${t.streamed} and not ${t.aborted})`;
+
 export interface KeyActivity {
+  /** Requests the key's policy let through (its refusals are not a sign of a leak). */
   lastHour: { requests: number; errors: number };
   /** The week before the last hour. */
   baseline: { requests: number; errors: number; hours: number };
@@ -147,7 +156,8 @@ export interface KeyActivity {
 
 /**
  * A key's last hour against the week before it, for the anomaly notice. The week comes from the
- * hourly rollups: counting a busy key's week of raw events took most of a second.
+ * hourly rollups: counting a busy key's week of raw events took most of a second. The rollups
+ * still count policy refusals, which can only raise the baseline, never the notice.
  */
 export async function keyActivity({ ownerId, keyId, now }: { ownerId: string; keyId: string; now: Date }): Promise<KeyActivity> {
   const db = await getDb();
@@ -162,7 +172,7 @@ export async function keyActivity({ ownerId, keyId, now }: { ownerId: string; ke
         errors: sql`(count(*) filter (where ${t.status} >= 400))::float8`.mapWith(asNumber),
       })
       .from(t)
-      .where(and(...mine, gte(t.ts, hourAgo), lt(t.ts, now))),
+      .where(and(...mine, gte(t.ts, hourAgo), lt(t.ts, now), sql`not ${gatewayRefusal(t)}`)),
     usageGroups({ filter: { ownerId, keyId, range: { kind: "instants", from: weekAgo, to: hourAgo } }, groupBy: [] }),
     // The key's first request of the week (an index seek): a key a day old has a day of baseline.
     db
@@ -191,4 +201,68 @@ export async function keySpendInMonth({ keyId, month }: { keyId: string; month: 
       and(eq(usageDaily.keyId, keyId), gte(usageDaily.day, start), lt(usageDaily.day, sql`(${start}::date + interval '1 month')::date`)),
     );
   return row?.spent ?? 0;
+}
+
+export interface KeyLimitUsage {
+  keyId: string;
+  /** The month's spend from the rollups, as the budget check reads it (without unflushed events). */
+  spentUsd: number;
+  budgetRefusals: number;
+  rateLimitRefusals: number;
+  allowListRefusals: number;
+}
+
+/**
+ * For each of the owner's keys among `keyIds`, in one statement: its spend in the UTC month
+ * (`YYYY-MM`) and the gateway's policy refusals in [since, now).
+ */
+export async function keysLimitUsage({
+  ownerId,
+  keyIds,
+  month,
+  since,
+  now,
+}: {
+  ownerId: string;
+  keyIds: string[];
+  month: string;
+  since: Date;
+  now: Date;
+}): Promise<KeyLimitUsage[]> {
+  if (keyIds.length === 0) return [];
+  const db = await getDb();
+  const d = usageDaily;
+  const e = usageEvents;
+  const start = `${month}-01`;
+  const spend = db
+    .select({ keyId: d.keyId, spent: sql`sum(${d.costUsd})`.as("spent") })
+    .from(d)
+    .where(
+      and(eq(d.ownerId, ownerId), inArray(d.keyId, keyIds), gte(d.day, start), lt(d.day, sql`(${start}::date + interval '1 month')::date`)),
+    )
+    .groupBy(d.keyId)
+    .as("spend");
+  const refused = db
+    .select({
+      keyId: e.keyId,
+      budget: sql`count(*) filter (where ${e.status} = 402)`.as("budget"),
+      rate: sql`count(*) filter (where ${e.status} = 429)`.as("rate"),
+      lists: sql`count(*) filter (where ${e.status} = 403)`.as("lists"),
+    })
+    .from(e)
+    .where(and(eq(e.ownerId, ownerId), inArray(e.keyId, keyIds), gte(e.ts, since), lt(e.ts, now), gatewayRefusal(e)))
+    .groupBy(e.keyId)
+    .as("refused");
+  return db
+    .select({
+      keyId: apiKeys.id,
+      spentUsd: sql`coalesce(${spend.spent}, 0)::float8`.mapWith(asNumber),
+      budgetRefusals: sql`coalesce(${refused.budget}, 0)::float8`.mapWith(asNumber),
+      rateLimitRefusals: sql`coalesce(${refused.rate}, 0)::float8`.mapWith(asNumber),
+      allowListRefusals: sql`coalesce(${refused.lists}, 0)::float8`.mapWith(asNumber),
+    })
+    .from(apiKeys)
+    .leftJoin(spend, eq(spend.keyId, apiKeys.id))
+    .leftJoin(refused, eq(refused.keyId, apiKeys.id))
+    .where(and(eq(apiKeys.ownerId, ownerId), inArray(apiKeys.id, keyIds)));
 }
