@@ -2,6 +2,7 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { expectNoSeriousA11yViolations } from "./axe";
 import { removeDataDir, startAppServer, type AppServer } from "./second-server";
+import { E2E_PORT } from "./helpers";
 
 // The dashboard signed in with Clerk, networkless: a session token signed by our own 2048-bit RSA
 // key (the server verifies it with CLERK_JWT_KEY) sits in the __session cookie beside
@@ -9,7 +10,7 @@ import { removeDataDir, startAppServer, type AppServer } from "./second-server";
 // Two organisations, a member of one of them, and a person without an organisation.
 
 const dataDir = ".data-e2e-clerk-dashboard";
-const port = 3103;
+const port = E2E_PORT + 3;
 const origin = `http://127.0.0.1:${port}`;
 
 interface Person {

@@ -1,12 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { removeDataDir, startAppServer, type AppServer } from "./second-server";
+import { E2E_PORT } from "./helpers";
 
 // The built app in Clerk mode, networkless: session tokens are signed by our own 2048-bit RSA
 // key and the server verifies them with CLERK_JWT_KEY. Nothing here reaches Clerk.
 
 const dataDir = ".data-e2e-clerk";
-const port = 3102;
+const port = E2E_PORT + 2;
 const origin = `http://127.0.0.1:${port}`;
 
 let server: AppServer | undefined;

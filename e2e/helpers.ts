@@ -7,6 +7,10 @@ import { expect } from "@playwright/test";
 export const ARTIFACTS = join(import.meta.dirname, "artifacts");
 mkdirSync(ARTIFACTS, { recursive: true });
 
+/** The main server's port; the specs that start their own servers take the next ones, so two
+ * checkouts can run their browser tests side by side with different E2E_PORT values. */
+export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+
 export const screenshotPath = (name: string) => join(ARTIFACTS, `${name}.png`);
 
 /** Names unique per run, so tests sharing one database never see each other's keys by accident. */

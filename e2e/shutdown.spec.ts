@@ -1,12 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { removeDataDir, startAppServer, type AppServer } from "./second-server";
+import { E2E_PORT } from "./helpers";
 
 // Usage events are buffered and written about once a second. A SIGTERM (a deploy, a scale-in)
 // must write what is buffered before the process exits: a second server on its own database
 // takes traffic, is stopped at once, and started again to count what it recorded.
 
 const dataDir = ".data-e2e-shutdown";
-const start = () => startAppServer({ port: 3101, dataDir });
+const start = () => startAppServer({ port: E2E_PORT + 1, dataDir });
 
 test.describe("shutdown", () => {
   let server: AppServer | undefined;
