@@ -32,8 +32,8 @@ test.describe("API keys page", () => {
     await reveal.getByRole("button", { name: "I've saved my key" }).click();
     await expect(reveal).toBeHidden();
     await expect(page.getByRole("heading", { name: "No API keys yet" })).toHaveCount(0);
-    // The opener is gone, so focus lands on the header's Create key button, not on <body>.
-    await expect(headerCreateButton(page)).toBeFocused();
+    // The opener is gone, so focus lands on the new key's link, not on <body>.
+    await expect(page.getByRole("main").getByRole("link", { name, exact: true })).toBeFocused();
   });
 
   test("create, reveal once, copy, find, reload, revoke", async ({ page, request }) => {
@@ -78,7 +78,7 @@ test.describe("API keys page", () => {
     await reveal.getByRole("button", { name: "I've saved my key" }).click();
     await expect(reveal).toBeHidden();
     expect(await page.content()).not.toContain(key);
-    await expect(headerCreateButton(page)).toBeFocused();
+    await expect(page.getByRole("main").getByRole("link", { name, exact: true })).toBeFocused();
 
     // Its row, by name and prefix, with the key itself nowhere.
     const created = (await listKeys(request)).find((k) => k.name === name);

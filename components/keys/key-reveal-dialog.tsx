@@ -1,7 +1,8 @@
 "use client";
 
+import Link from "next/link";
 import { useId, useRef, useState } from "react";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
 import { Label } from "@/components/ui/input";
@@ -23,14 +24,22 @@ export function KeyRevealDialog({
   onDone: () => void;
   returnFocus: () => HTMLElement | null;
 }) {
+  // Afterwards focus goes to the new key's link (its row, or a rolled key's "Rolled to" link), so
+  // people land on what they just made; the caller's fallback covers pages without one.
+  // A ref: by the time the dialog closes, `created` is already null.
+  const shown = useRef<string | null>(null);
+  if (created) shown.current = created.id;
+  const focusNewKey = () =>
+    shown.current ? document.querySelector<HTMLElement>(`main a[href="/dashboard/keys/${CSS.escape(shown.current)}"]`) : null;
   return (
-    <Dialog open={created !== null} dismissible={false} title="Save your API key" returnFocus={returnFocus}>
+    <Dialog open={created !== null} dismissible={false} title="Save your API key" returnFocus={returnFocus} focusOnClose={focusNewKey}>
       {created && <RevealContent created={created} onDone={onDone} />}
     </Dialog>
   );
 }
 
 function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; onDone: () => void }) {
+  const rolled = "previous_key" in created;
   const fieldId = useId();
   const warningId = useId();
   const inputRef = useRef<HTMLTextAreaElement>(null);
@@ -42,7 +51,7 @@ function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; o
         <span className="font-medium break-all text-zinc-900">{created.name}</span>
         <EnvironmentBadge environment={created.environment} />
       </p>
-      {"previous_key" in created && <ReplacesNote previous={created.previous_key} />}
+      {rolled && <ReplacesNote previous={created.previous_key} />}
       <div
         id={warningId}
         role="note"
@@ -104,6 +113,12 @@ function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; o
         </p>
       )}
       <DialogFooter>
+        {/* After a roll, the new key's page is where its usage and policy now live. */}
+        {rolled && (
+          <Link href={`/dashboard/keys/${created.id}`} onClick={onDone} className={buttonClasses({ variant: "secondary" })}>
+            Saved: go to the new key
+          </Link>
+        )}
         <Button onClick={onDone}>I&apos;ve saved my key</Button>
       </DialogFooter>
     </div>

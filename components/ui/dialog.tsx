@@ -18,6 +18,8 @@ export interface DialogProps {
   role?: "dialog" | "alertdialog";
   /** Where focus goes on close when the element that opened the dialog is gone from the page. */
   returnFocus?: () => HTMLElement | null;
+  /** Where focus goes on close ahead of the opener, when it finds an element (a new key's link). */
+  focusOnClose?: () => HTMLElement | null;
   className?: string;
   children: ReactNode;
 }
@@ -39,6 +41,7 @@ export function Dialog({
   dismissible = true,
   role = "dialog",
   returnFocus = defaultReturnFocus,
+  focusOnClose,
   className,
   children,
 }: DialogProps) {
@@ -48,9 +51,9 @@ export function Dialog({
   const descriptionId = useId();
 
   // Latest props for the native event handlers, which outlive a render.
-  const latest = useRef({ open, dismissible, onDismiss, returnFocus });
+  const latest = useRef({ open, dismissible, onDismiss, returnFocus, focusOnClose });
   useLayoutEffect(() => {
-    latest.current = { open, dismissible, onDismiss, returnFocus };
+    latest.current = { open, dismissible, onDismiss, returnFocus, focusOnClose };
   });
 
   // Layout effect: open and close before paint, so there is no frame with stale content.
@@ -63,7 +66,8 @@ export function Dialog({
       el.querySelector<HTMLElement>("[data-autofocus]")?.focus();
     } else if (!open && el.open) {
       el.close();
-      const target = opener.current?.isConnected ? opener.current : latest.current.returnFocus();
+      const preferred = latest.current.focusOnClose?.() ?? null;
+      const target = preferred ?? (opener.current?.isConnected ? opener.current : latest.current.returnFocus());
       target?.focus();
       opener.current = null;
     }

@@ -1,17 +1,18 @@
 import type { HTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from "react";
 import { cn } from "./cn";
+import { ScrollRegion } from "./scroll-region";
 
 /**
  * A bordered table that scrolls sideways inside its own box on narrow screens,
- * so the page itself never overflows.
+ * so the page itself never overflows; while it scrolls, keyboard users can focus and scroll it.
  */
 export function Table({ className, ...props }: HTMLAttributes<HTMLTableElement>) {
   return (
     // relative: absolutely positioned children (sr-only labels) must be clipped by this box too,
     // or they stretch the page sideways.
-    <div className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+    <ScrollRegion className="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900">
       <table className={cn("w-full border-collapse text-left text-sm", className)} {...props} />
-    </div>
+    </ScrollRegion>
   );
 }
 

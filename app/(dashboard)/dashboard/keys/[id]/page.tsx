@@ -12,6 +12,7 @@ import { buttonClasses } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { CodeBlock } from "@/components/ui/code-block";
 import { DateTime } from "@/components/ui/date-time";
+import { PageHeading } from "@/components/ui/page-heading";
 import { StatCard } from "@/components/ui/stat-card";
 import { ChartCard } from "@/components/usage/chart-card";
 import { costHeadline, formatCompact, formatInteger, formatPercent, plural } from "@/components/usage/format";
@@ -81,9 +82,9 @@ export default async function KeyPage({ params }: Props) {
       <KeyBreadcrumb name={key.name} />
       <div className="mt-3 flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
-          <h1 tabIndex={-1} className="truncate text-2xl font-semibold tracking-tight text-zinc-900 focus:outline-none" title={key.name}>
+          <PageHeading className="truncate text-2xl font-semibold tracking-tight text-zinc-900 focus:outline-none" title={key.name}>
             {key.name}
-          </h1>
+          </PageHeading>
           <div className="mt-2 flex flex-wrap items-center gap-x-3 gap-y-1.5 text-sm text-zinc-600">
             <KeyPrefix prefix={key.prefix} />
             {/* The id is what the API and the audit log name the key by. */}
