@@ -1,78 +1,31 @@
 import { type Browser, expect, type Page, test } from "@playwright/test";
-import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { expectNoSeriousA11yViolations } from "./axe";
-import { removeDataDir, startAppServer, type AppServer } from "./second-server";
+import { type ClerkServer, type Person, startClerkServer } from "./clerk-session";
 import { E2E_PORT } from "./helpers";
 
-// The dashboard signed in with Clerk, networkless: a session token signed by our own 2048-bit RSA
-// key (the server verifies it with CLERK_JWT_KEY) sits in the __session cookie beside
-// __client_uat and the development instance's __clerk_db_jwt, as Clerk's browser SDK leaves them.
-// Two organisations, a member of one of them, and a person without an organisation.
+// The dashboard signed in with Clerk, networkless (e2e/clerk-session.ts): two organisations,
+// a member of one of them, and a person without an organisation.
 
 const dataDir = ".data-e2e-clerk-dashboard";
 const port = E2E_PORT + 3;
 const origin = `http://127.0.0.1:${port}`;
 
-interface Person {
-  sub: string;
-  org?: { id: string; role: "admin" | "member" };
-}
 const alice: Person = { sub: "user_alice_dash", org: { id: "org_acme_dash", role: "admin" } };
 const dave: Person = { sub: "user_dave_dash", org: { id: "org_acme_dash", role: "member" } };
 const bob: Person = { sub: "user_bob_dash", org: { id: "org_globex_dash", role: "admin" } };
 const carol: Person = { sub: "user_carol_dash" };
 
-let server: AppServer | undefined;
-let signingKey: CryptoKey;
-
-function sessionToken(p: Person): Promise<string> {
-  // Session tokens v2: the active organisation is `o`, with the role without its "org:" prefix.
-  const claims = { sid: `sess_${p.sub}`, azp: origin, v: 2, ...(p.org ? { o: { id: p.org.id, rol: p.org.role, slg: p.org.id } } : {}) };
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: "ins_e2e" })
-    .setSubject(p.sub)
-    .setIssuer("https://clerk.neuronedge.test")
-    .setIssuedAt()
-    .setNotBefore("0s")
-    .setExpirationTime("10m")
-    .sign(signingKey);
-}
-
-/** A browser signed in as `p`: the cookies Clerk's browser SDK sets for a development instance. */
-async function signedIn(browser: Browser, p: Person): Promise<Page> {
-  const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
-  const now = Math.floor(Date.now() / 1000);
-  await context.addCookies([
-    { name: "__session", value: await sessionToken(p), url: origin },
-    { name: "__client_uat", value: String(now), url: origin },
-    { name: "__clerk_db_jwt", value: "dvb_e2e_dashboard", url: origin },
-  ]);
-  return context.newPage();
-}
+let clerk: ClerkServer;
+const signedIn = (browser: Browser, p: Person) => clerk.signedIn(browser, p);
 
 const keyRow = (page: Page, name: string) => page.getByRole("row").filter({ hasText: name });
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  removeDataDir(dataDir);
-  const pair = await generateKeyPair("RS256", { modulusLength: 2048 });
-  signingKey = pair.privateKey;
-  server = await startAppServer({
-    port,
-    dataDir,
-    env: {
-      CLERK_SECRET_KEY: `sk_test_${"x".repeat(40)}`,
-      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: `pk_test_${Buffer.from("clerk.neuronedge.test$").toString("base64")}`,
-      CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
-      CLERK_AUTHORIZED_PARTIES: origin,
-    },
-  });
+  clerk = await startClerkServer({ port, dataDir });
 });
 
-test.afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
+test.afterAll(() => clerk?.stop());
 
 test.describe("the dashboard signed in with Clerk", () => {
   const name = `Acme backend ${Date.now().toString(36)}`;
@@ -185,4 +138,32 @@ test.describe("the dashboard signed in with Clerk", () => {
       await page.context().close();
     });
   }
+
+  test("at phone width, signed in: every page for an admin and a member, scanned and pictured", async ({ browser }) => {
+    for (const [who, person] of [
+      ["admin", alice],
+      ["member", dave],
+    ] as const) {
+      const page = await clerk.signedIn(browser, person, { width: 390, height: 844 });
+      for (const [what, path] of [
+        ["overview", "/dashboard"],
+        ["keys", "/dashboard/keys"],
+        ["key-page", `/dashboard/keys/${keyId}`],
+      ] as const) {
+        const res = await page.goto(`${origin}${path}`);
+        expect(res?.status(), path).toBe(200);
+        await expect(page.getByRole("main").getByRole("heading", { level: 1 })).toBeVisible();
+        // The session summary stays reachable on a phone.
+        await expect(page.locator("[data-session-summary]")).toContainText(`Signed in as ${person.sub}`);
+        const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+          scrollWidth: document.documentElement.scrollWidth,
+          clientWidth: document.documentElement.clientWidth,
+        }));
+        expect(scrollWidth, `${what} scrolls sideways`).toBeLessThanOrEqual(clientWidth);
+        await expectNoSeriousA11yViolations(page, `${what}, ${who}, phone`);
+        await page.screenshot({ path: `e2e/artifacts/clerk-${who}-${what}-phone.png`, fullPage: true });
+      }
+      await page.context().close();
+    }
+  });
 });

@@ -1,50 +1,22 @@
 import { expect, test } from "@playwright/test";
-import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
-import { removeDataDir, startAppServer, type AppServer } from "./second-server";
+import { type ClerkServer, startClerkServer } from "./clerk-session";
 import { E2E_PORT } from "./helpers";
 
-// The built app in Clerk mode, networkless: session tokens are signed by our own 2048-bit RSA
-// key and the server verifies them with CLERK_JWT_KEY. Nothing here reaches Clerk.
+// The built app in Clerk mode, networkless (e2e/clerk-session.ts): the API and the gateway.
 
 const dataDir = ".data-e2e-clerk";
 const port = E2E_PORT + 2;
 const origin = `http://127.0.0.1:${port}`;
 
-let server: AppServer | undefined;
-let signingKey: CryptoKey;
-
-function sessionToken(sub: string): Promise<string> {
-  return new SignJWT({ sid: `sess_${sub}`, azp: origin, v: 2 })
-    .setProtectedHeader({ alg: "RS256", typ: "JWT", kid: "ins_e2e" })
-    .setSubject(sub)
-    .setIssuer("https://clerk.neuronedge.test")
-    .setIssuedAt()
-    .setNotBefore("0s")
-    .setExpirationTime("5m")
-    .sign(signingKey);
-}
+let clerk: ClerkServer;
+const sessionToken = (sub: string) => clerk.token({ sub });
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
-  removeDataDir(dataDir);
-  const pair = await generateKeyPair("RS256", { modulusLength: 2048 });
-  signingKey = pair.privateKey;
-  server = await startAppServer({
-    port,
-    dataDir,
-    env: {
-      CLERK_SECRET_KEY: `sk_test_${"x".repeat(40)}`,
-      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: `pk_test_${Buffer.from("clerk.neuronedge.test$").toString("base64")}`,
-      CLERK_JWT_KEY: await exportSPKI(pair.publicKey),
-      CLERK_AUTHORIZED_PARTIES: origin,
-    },
-  });
+  clerk = await startClerkServer({ port, dataDir });
 });
 
-test.afterAll(async () => {
-  await server?.stop();
-  removeDataDir(dataDir);
-});
+test.afterAll(() => clerk?.stop());
 
 test.describe("Clerk mode", () => {
   test("the dashboard requires a session: no page without one", async () => {
