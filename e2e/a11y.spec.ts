@@ -26,6 +26,7 @@ for (const { name: width, viewport } of widths) {
         await page.goto(path);
         await expect(page.getByRole("main")).toBeVisible();
         await expectNoSeriousA11yViolations(page, `${what} (${width})`);
+        await page.screenshot({ path: screenshotPath(`page-${what.replace(/\W+/g, "-")}-${width}`), fullPage: true });
       }
       // The key page copies the key's id (what the API and the audit log name it by).
       await page.goto(`/dashboard/keys/${key.id}`);
