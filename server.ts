@@ -10,8 +10,8 @@ import { assertSafeBind } from "@/lib/auth/local-guard";
 import { getEnv, type Env } from "@/lib/env";
 import { createNodeServer } from "@/lib/gateway/node-server";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
-import { flushUsage } from "@/lib/usage/recorder";
 import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
+import { drainAndStop } from "@/lib/shutdown";
 
 // `npm start` runs this: one Node server in front of Next. The gateway core answers
 // /v1/* here directly, since Next's request pipeline is the throughput ceiling
@@ -84,13 +84,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing open requests…`);
-    server.close();
-    server.closeIdleConnections();
-    // Long streams get a grace period, then are cut.
-    const force = setTimeout(() => server.closeAllConnections(), 10_000);
-    force.unref();
-    await new Promise((r) => server.once("close", r));
-    await Promise.allSettled([flushUsage(), closeUpstreamPools(), closePolicyRuntime()]);
+    // Ctrl-C at a terminal needs no load balancer to notice: no drain delay.
+    const drainMs = signal === "SIGINT" ? 0 : env.shutdownDrainMs;
+    await drainAndStop({ server, drainMs, graceMs: env.SHUTDOWN_GRACE_MS });
+    await Promise.allSettled([closeUpstreamPools(), closePolicyRuntime()]);
     await closeDb();
     process.exit(0);
   };

@@ -63,6 +63,10 @@ const schema = z.object({
   SERVER_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
   /** Open connections at once; beyond it new ones are refused. */
   SERVER_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** On SIGTERM: readiness fails at once, and new connections are still taken for this long (default: 5 s, 0 in local mode). */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).optional(),
+  /** Then open requests and streams get this long to finish before they are cut (and recorded as aborted). */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
 });
 
 export type Env = z.infer<typeof schema> & {
@@ -73,6 +77,7 @@ export type Env = z.infer<typeof schema> & {
   host: string;
   /** TRUSTED_PROXIES, split. */
   trustedProxies: string[];
+  shutdownDrainMs: number;
 };
 
 let cached: Env | undefined;
@@ -112,6 +117,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     host: e.HOST ?? (clerkEnabled ? "0.0.0.0" : "127.0.0.1"),
     authorizedParties: list(e.CLERK_AUTHORIZED_PARTIES),
     trustedProxies: list(e.TRUSTED_PROXIES),
+    // Local mode listens on loopback, where no load balancer needs time to notice the drain.
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (clerkEnabled ? 5_000 : 0),
   };
 }
 

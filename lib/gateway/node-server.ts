@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import { stampClientAddress, trustedProxies } from "@/lib/auth/client-ip";
 import type { Env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { isDraining } from "@/lib/lifecycle";
 import { decodeComponent } from "@/lib/uri";
 import { serveGateway } from "./node";
 import { BODY_PROGRESS_BYTES, bodyIdleError } from "./body";
@@ -32,6 +33,8 @@ export function createNodeServer(env: Env, next: RequestListener): Server {
 }
 
 function route(env: Env, req: IncomingMessage, res: ServerResponse, next: RequestListener): void {
+  // Draining for a stop: every answer asks its client to reconnect, which reaches another instance.
+  if (isDraining()) res.setHeader("connection", "close");
   if (!toOriginForm(req)) {
     refuse(res, new AppError("bad_request", "The request target must be a path such as /v1/… or /api/…."));
     return;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertLocalHost } from "@/lib/auth/local-guard";
 import type { Env } from "@/lib/env";
+import { trackCall } from "@/lib/lifecycle";
 import { Cancellation } from "./cancel";
 import { providerErrorJson } from "./errors";
 import { readNodeBody } from "./body-node";
@@ -96,10 +97,14 @@ export function serveGateway(env: Env, req: IncomingMessage, res: ServerResponse
     res.writeHead(status, headers).end(body);
     return true;
   }
-  handleNodeRequest(req, res).catch((err) => {
-    console.error("[neuronedge] proxy failure:", (err as Error).message);
-    if (!res.headersSent) res.writeHead(500).end();
-    else res.destroy();
-  });
+  // Ends once the call's usage event is recorded (a cut stream records what it saw as it unwinds).
+  const end = trackCall();
+  handleNodeRequest(req, res)
+    .catch((err) => {
+      console.error("[neuronedge] proxy failure:", (err as Error).message);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    })
+    .finally(end);
   return true;
 }
