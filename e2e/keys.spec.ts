@@ -153,20 +153,21 @@ test.describe("API keys page", () => {
     await expect(row).toContainText("ne_test_");
   });
 
-  test("an empty name shows the server's message and keeps the dialog open", async ({ page }) => {
+  test("an empty name shows the form's message and keeps the dialog open", async ({ page }) => {
     await page.goto("/dashboard/keys");
     await headerCreateButton(page).click();
     const createDialog = page.getByRole("dialog", { name: "Create API key" });
     const submit = createDialog.getByRole("button", { name: "Create key" });
 
     await submit.click();
-    await expect(createDialog.getByRole("alert")).toHaveText("name must not be empty.");
+    await expect(createDialog.getByRole("alert")).toHaveText("Fix 1 field to continue.");
+    await expect(createDialog.getByLabel("Name")).toHaveAccessibleDescription(/Name can't be empty\./);
     await expect(createDialog.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
     await expect(createDialog.getByLabel("Name")).toBeFocused();
 
     await createDialog.getByLabel("Name").fill("   ");
     await submit.click();
-    await expect(createDialog.getByRole("alert")).toHaveText("name must not be empty.");
+    await expect(createDialog.getByRole("alert")).toHaveText("Fix 1 field to continue.");
     await expect(page.getByRole("dialog", { name: "Save your API key" })).toBeHidden();
     await page.screenshot({ path: screenshotPath("create-dialog-error"), fullPage: false });
 
@@ -205,7 +206,8 @@ test.describe("API keys page", () => {
     await expect(dialog.getByLabel("Name")).toHaveValue(name);
     await dialog.getByLabel("Name").fill("");
     await dialog.getByRole("button", { name: "Save" }).click();
-    await expect(dialog.getByRole("alert")).toHaveText("name must not be empty.");
+    await expect(dialog.getByRole("alert")).toHaveText("Fix 1 field to continue.");
+    await expect(dialog.getByLabel("Name")).toHaveAccessibleDescription("Name can't be empty.");
     await dialog.getByLabel("Name").fill(newName);
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog).toBeHidden();

@@ -94,7 +94,7 @@ test.describe("key policy, roll and activity", () => {
     await expect(policy).toContainText("All models");
     await expect(policy).toContainText("in 30 days");
 
-    // Edit: a bad value first; the server's message shows and the dialog stays.
+    // Edit: a bad value first; the form's message shows and the dialog stays.
     await policy.getByRole("button", { name: "Edit policy" }).click();
     const edit = page.getByRole("dialog", { name: "Edit policy" });
     const editRpm = edit.getByLabel("Requests per minute");
@@ -104,7 +104,8 @@ test.describe("key policy, roll and activity", () => {
     await expect(edit.getByRole("checkbox", { name: "OpenAI", exact: true })).toBeChecked();
     await editRpm.fill("0");
     await edit.getByRole("button", { name: "Save policy" }).click();
-    await expect(edit.getByRole("alert")).toHaveText("limits.requests_per_minute must be at least 1.");
+    await expect(edit.getByRole("alert")).toHaveText("Fix 1 field to continue.");
+    await expect(editRpm).toHaveAccessibleDescription(/Requests per minute can't be 0/);
     await expect(edit).toBeVisible();
     await expect(editRpm).toHaveAttribute("aria-invalid", "true");
     await expect(editRpm).toBeFocused();
@@ -208,7 +209,7 @@ test.describe("key policy, roll and activity", () => {
     await page.screenshot({ path: screenshotPath("key-policy-phone"), fullPage: true });
   });
 
-  test("a bad limit in the create dialog shows the server's message and keeps the dialog open", async ({ page }) => {
+  test("a bad limit in the create dialog shows the form's message and keeps the dialog open", async ({ page }) => {
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto("/dashboard/keys");
     await headerCreateButton(page).click();
@@ -218,7 +219,8 @@ test.describe("key policy, roll and activity", () => {
     const rpm = create.getByLabel("Requests per minute");
     await rpm.fill("-5");
     await create.getByRole("button", { name: "Create key" }).click();
-    await expect(create.getByRole("alert")).toHaveText("limits.requests_per_minute must be at least 1.");
+    await expect(create.getByRole("alert")).toHaveText("Fix 1 field to continue.");
+    await expect(rpm).toHaveAccessibleDescription(/Requests per minute can't be negative/);
     await expect(rpm).toHaveAttribute("aria-invalid", "true");
     await expect(rpm).toBeFocused();
     await expect(page.getByRole("dialog", { name: "Save your API key" })).toBeHidden();
@@ -232,14 +234,16 @@ test.describe("key policy, roll and activity", () => {
     await create.getByRole("button", { name: "Create key" }).click();
     await expect(rpm).toBeVisible();
     await expect(rpm).toBeFocused();
-    await expect(create.getByRole("alert")).toHaveText("limits.requests_per_minute must be at least 1.");
+    await expect(create.getByRole("alert")).toHaveText("Fix 1 field to continue.");
+    await expect(rpm).toHaveAccessibleDescription(/Requests per minute can't be 0/);
 
-    // A custom date in the past is the server's to refuse too.
+    // A custom date in the past is refused too.
     await rpm.fill("");
     await create.getByLabel("Expires", { exact: true }).selectOption({ label: "On a date…" });
     await create.getByLabel("Expiry date").fill("2020-01-01");
     await create.getByRole("button", { name: "Create key" }).click();
-    await expect(create.getByRole("alert")).toHaveText("expires_at must be in the future.");
+    await expect(create.getByRole("alert")).toHaveText("Fix 1 field to continue.");
+    await expect(create.getByLabel("Expiry date")).toHaveAccessibleDescription(/Expiry date must be after today\./);
     await expect(create.getByLabel("Expiry date")).toBeFocused();
 
     await page.keyboard.press("Escape");

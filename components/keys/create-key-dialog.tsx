@@ -1,15 +1,16 @@
 "use client";
 
-import { useId, useLayoutEffect, useRef, useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
-import { FieldError, FieldHint, Input, Label, Select } from "@/components/ui/input";
-import { ApiRequestError, createKeyRequest, errorMessage, type CreatedKey } from "./keys-api";
+import { describedBy, ErrorSummary, FieldMessage } from "@/components/ui/field";
+import { FieldHint, Input, Label, Select } from "@/components/ui/input";
+import { NAME_MAX_LENGTH } from "@/lib/keys/bounds";
+import { createKeyRequest, type CreatedKey, type KeyEnvironment } from "./keys-api";
 import { PolicyFields } from "./policy-fields";
-import { BLANK_POLICY, countPolicy, policyFieldControl, policyFieldOf, readPolicy, type PolicyField } from "./policy-form";
+import { BLANK_POLICY, checkName, checkPolicy, countPolicy, type FieldErrors, type KeyFormField } from "./policy-form";
 import type { ProviderOption } from "./policy-format";
-
-const NAME_MAX = 100;
+import { useFormCheck } from "./use-form-check";
 
 export function CreateKeyDialog({
   open,
@@ -40,10 +41,23 @@ export function CreateKeyDialog({
   );
 }
 
-type ErrorField = "name" | "environment" | PolicyField;
+const POLICY_FIELDS: readonly KeyFormField[] = [
+  "requests_per_minute",
+  "tokens_per_minute",
+  "monthly_budget_usd",
+  "expires_at",
+  "allowed_providers",
+  "allowed_models",
+  "permissions",
+];
 
-function isPolicyField(field: ErrorField | null): field is PolicyField {
-  return field !== null && field !== "name" && field !== "environment";
+/** Every field of the create form at fault, and the body to send when none is. */
+function checkCreate(form: FormData) {
+  const name = checkName(form.get("name"));
+  const policy = checkPolicy(form);
+  const errors: FieldErrors = { ...(name.error ? { name: name.error } : {}), ...policy.errors };
+  const environment: KeyEnvironment = form.get("environment") === "test" ? "test" : "live";
+  return { errors, body: { name: name.name, environment, ...policy.body } };
 }
 
 // Rendered only while the dialog is open, so every opening starts from a blank form.
@@ -60,90 +74,82 @@ function CreateKeyForm({
   onCancel: () => void;
   onCreated: (created: CreatedKey) => void;
 }) {
-  const [error, setError] = useState<{ message: string; field: ErrorField | null } | null>(null);
+  const check = useFormCheck((form) => checkCreate(form).errors);
+  const { errors } = check;
   // Limits and restrictions are optional: closed by default, so the common case stays two fields.
   const [policyOpen, setPolicyOpen] = useState(false);
   // Shown on the closed section, so values set and then folded away are not forgotten.
   const [policySet, setPolicySet] = useState(0);
-  const formRef = useRef<HTMLFormElement>(null);
-  const nameRef = useRef<HTMLInputElement>(null);
-  const ids = { name: useId(), nameHint: useId(), nameError: useId(), env: useId(), envHint: useId() };
-
-  // Focus the field the server named, once it is rendered (a policy field may have just been disclosed).
-  useLayoutEffect(() => {
-    if (!error) return;
-    if (isPolicyField(error.field)) {
-      if (formRef.current) policyFieldControl(formRef.current, error.field)?.focus();
-    } else if (error.field !== "environment") {
-      nameRef.current?.focus();
-    }
-  }, [error]);
+  const ids = { name: useId(), nameHint: useId(), nameError: useId(), env: useId(), envHint: useId(), envError: useId() };
+  // A folded field at fault is shown, so its message can be read and the field focused.
+  const reveal = (found: FieldErrors) => {
+    if (POLICY_FIELDS.some((f) => found[f])) setPolicyOpen(true);
+  };
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (pending) return;
-    const form = new FormData(e.currentTarget);
-    setError(null);
+    const found = check.submit();
+    reveal(found);
+    if (Object.keys(found).length > 0) return;
     setPending(true);
     try {
-      // The server validates every field and its message is shown as is.
-      const created = await createKeyRequest({
-        name: String(form.get("name") ?? ""),
-        environment: form.get("environment") === "test" ? "test" : "live",
-        ...readPolicy(form),
-      });
+      const created = await createKeyRequest(checkCreate(new FormData(e.currentTarget)).body);
       setPending(false);
       onCreated(created);
     } catch (err) {
       setPending(false);
-      const param = err instanceof ApiRequestError ? err.param : undefined;
-      const field: ErrorField | null = param === "name" || param === "environment" ? param : policyFieldOf(param);
-      if (isPolicyField(field)) setPolicyOpen(true);
-      setError({ message: errorMessage(err), field });
+      reveal(check.refused(err));
     }
   }
 
-  // Errors that name no field (a network failure) are shown under the name, as before.
-  const nameInvalid = error !== null && (error.field === null || error.field === "name");
-  const policyError = error && isPolicyField(error.field) ? { field: error.field, message: error.message } : null;
-
   return (
-    // noValidate: the server's own message explains a bad value, the same one API users get.
+    // noValidate: the form's own checks explain every field at once, in its words.
     <form
-      ref={formRef}
+      ref={check.formRef}
       noValidate
       onSubmit={submit}
-      onChange={(e) => setPolicySet(countPolicy(new FormData(e.currentTarget)))}
+      onChange={(e) => {
+        setPolicySet(countPolicy(new FormData(e.currentTarget)));
+        check.onChange(e);
+      }}
       className="space-y-4"
     >
+      <ErrorSummary>{check.summary}</ErrorSummary>
       <div className="space-y-1.5">
         <Label htmlFor={ids.name}>Name</Label>
         <Input
-          ref={nameRef}
           id={ids.name}
           name="name"
           required
           aria-required="true"
-          maxLength={NAME_MAX}
+          maxLength={NAME_MAX_LENGTH}
           autoComplete="off"
           placeholder="e.g. Production backend"
           data-autofocus
-          aria-invalid={nameInvalid || undefined}
-          aria-describedby={nameInvalid ? `${ids.nameHint} ${ids.nameError}` : ids.nameHint}
+          aria-invalid={errors.name ? true : undefined}
+          aria-describedby={describedBy(ids.nameHint, !!errors.name && ids.nameError)}
           // readOnly rather than disabled: disabling would throw focus out of the field mid-request.
           readOnly={pending}
         />
-        <FieldHint id={ids.nameHint}>What uses this key, so you can recognise it later. Up to {NAME_MAX} characters.</FieldHint>
-        {nameInvalid && <FieldError id={ids.nameError}>{error.message}</FieldError>}
+        <FieldHint id={ids.nameHint}>What uses this key, so you can recognise it later. Up to {NAME_MAX_LENGTH} characters.</FieldHint>
+        <FieldMessage id={ids.nameError}>{errors.name}</FieldMessage>
       </div>
       <div className="space-y-1.5">
         <Label htmlFor={ids.env}>Environment</Label>
-        <Select id={ids.env} name="environment" defaultValue="live" aria-describedby={ids.envHint} disabled={pending}>
+        <Select
+          id={ids.env}
+          name="environment"
+          defaultValue="live"
+          aria-invalid={errors.environment ? true : undefined}
+          aria-describedby={describedBy(ids.envHint, !!errors.environment && ids.envError)}
+          disabled={pending}
+        >
           <option value="live">Live</option>
           <option value="test">Test</option>
         </Select>
         <FieldHint id={ids.envHint}>Test keys (ne_test_…) keep development and CI traffic apart from production.</FieldHint>
-        {error?.field === "environment" && <FieldError>{error.message}</FieldError>}
+        <FieldMessage id={ids.envError}>{errors.environment}</FieldMessage>
       </div>
       <details open={policyOpen} onToggle={(e) => setPolicyOpen(e.currentTarget.open)} className="group rounded-lg border border-zinc-200">
         <summary className="flex cursor-pointer list-none items-center justify-between gap-3 rounded-lg px-3 py-2.5 text-sm font-medium text-zinc-900 select-none hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-zinc-900 [&::-webkit-details-marker]:hidden">
@@ -157,7 +163,7 @@ function CreateKeyForm({
         </summary>
         {/* Closed, the fields still belong to the form: FormData reads them either way. */}
         <div className="border-t border-zinc-200 px-3 py-4">
-          <PolicyFields providers={providers} initial={BLANK_POLICY} error={policyError} pending={pending} mode="create" />
+          <PolicyFields providers={providers} initial={BLANK_POLICY} errors={errors} pending={pending} mode="create" />
         </div>
       </details>
       <DialogFooter>

@@ -1,15 +1,16 @@
 "use client";
 
-import { useLayoutEffect, useRef, useState, type FormEvent } from "react";
+import type { FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
-import { FieldError } from "@/components/ui/input";
+import { ErrorSummary } from "@/components/ui/field";
 import type { KeyView } from "@/lib/keys/service";
-import { ApiRequestError, errorMessage, updateKeyRequest } from "./keys-api";
-import { PolicyFields } from "./policy-fields";
-import { policyFieldControl, policyFieldOf, readPolicy, type PolicyField } from "./policy-form";
-import type { ProviderOption } from "./policy-format";
 import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
+import { updateKeyRequest } from "./keys-api";
+import { PolicyFields } from "./policy-fields";
+import { checkPolicy } from "./policy-form";
+import type { ProviderOption } from "./policy-format";
+import { useFormCheck } from "./use-form-check";
 import type { KeyChange } from "./use-key-change";
 
 export function EditPolicyDialog({ providers, ...props }: KeyDialogProps & { providers: readonly ProviderOption[] }) {
@@ -44,35 +45,21 @@ function EditPolicyForm({
   onClose: () => void;
 }) {
   const { pending } = change;
-  const formRef = useRef<HTMLFormElement>(null);
-  const [error, setError] = useState<{ message: string; field: PolicyField | null } | null>(null);
-
-  useLayoutEffect(() => {
-    if (error?.field && formRef.current) policyFieldControl(formRef.current, error.field)?.focus();
-  }, [error]);
+  const check = useFormCheck((form) => checkPolicy(form).errors);
 
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (pending) return;
-    const changes = readPolicy(new FormData(e.currentTarget));
-    setError(null);
-    change.run(
-      () => updateKeyRequest(keyView.id, changes),
-      (err) => setError({ message: errorMessage(err), field: policyFieldOf(err instanceof ApiRequestError ? err.param : undefined) }),
-    );
+    if (Object.keys(check.submit()).length > 0) return;
+    const changes = checkPolicy(new FormData(e.currentTarget)).body;
+    change.run(() => updateKeyRequest(keyView.id, changes), check.refused);
   }
 
   return (
-    <form ref={formRef} noValidate onSubmit={submit} className="space-y-4">
-      <PolicyFields
-        providers={providers}
-        initial={keyView}
-        error={error?.field ? { field: error.field, message: error.message } : null}
-        pending={pending}
-        mode="edit"
-      />
-      {/* An error that names no field (a conflict, a network failure) sits above the buttons. */}
-      {error && !error.field && <FieldError>{error.message}</FieldError>}
+    // noValidate: the form's own checks explain every field at once, in its words.
+    <form ref={check.formRef} noValidate onSubmit={submit} onChange={check.onChange} className="space-y-4">
+      <ErrorSummary>{check.summary}</ErrorSummary>
+      <PolicyFields providers={providers} initial={keyView} errors={check.errors} pending={pending} mode="edit" />
       <DialogFooter>
         <Button variant="secondary" onClick={onClose} disabled={pending}>
           Cancel

@@ -1,12 +1,16 @@
 "use client";
 
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useId, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
-import { FieldError, Input, Label } from "@/components/ui/input";
+import { ErrorSummary, FieldMessage } from "@/components/ui/field";
+import { Input, Label } from "@/components/ui/input";
+import { NAME_MAX_LENGTH } from "@/lib/keys/bounds";
 import type { KeyView } from "@/lib/keys/service";
-import { errorMessage, renameKeyRequest } from "./keys-api";
 import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
+import { renameKeyRequest } from "./keys-api";
+import { checkName } from "./policy-form";
+import { useFormCheck } from "./use-form-check";
 import type { KeyChange } from "./use-key-change";
 
 export function RenameKeyDialog(props: KeyDialogProps) {
@@ -19,36 +23,34 @@ export function RenameKeyDialog(props: KeyDialogProps) {
 
 function RenameForm({ keyView, change, onClose }: { keyView: KeyView; change: KeyChange; onClose: () => void }) {
   const { pending } = change;
-  const [error, setError] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
+  const check = useFormCheck((form) => {
+    const { error } = checkName(form.get("name"));
+    return error ? { name: error } : {};
+  });
   const ids = { name: useId(), error: useId() };
+  const error = check.errors.name;
 
   function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     if (pending) return;
-    const name = String(new FormData(e.currentTarget).get("name") ?? "");
-    setError(null);
-    change.run(
-      () => renameKeyRequest(keyView.id, name),
-      (err) => {
-        setError(errorMessage(err));
-        inputRef.current?.focus();
-      },
-    );
+    if (Object.keys(check.submit()).length > 0) return;
+    const { name } = checkName(new FormData(e.currentTarget).get("name"));
+    change.run(() => renameKeyRequest(keyView.id, name), check.refused);
   }
 
   return (
-    <form noValidate onSubmit={submit} className="space-y-4">
+    // noValidate: the form's own check explains the name, in its words.
+    <form ref={check.formRef} noValidate onSubmit={submit} onChange={check.onChange} className="space-y-4">
+      <ErrorSummary>{check.summary}</ErrorSummary>
       <div className="space-y-1.5">
         <Label htmlFor={ids.name}>Name</Label>
         <Input
-          ref={inputRef}
           id={ids.name}
           name="name"
           defaultValue={keyView.name}
           required
           aria-required="true"
-          maxLength={100}
+          maxLength={NAME_MAX_LENGTH}
           autoComplete="off"
           data-autofocus
           onFocus={(e) => e.currentTarget.select()}
@@ -56,7 +58,7 @@ function RenameForm({ keyView, change, onClose }: { keyView: KeyView; change: Ke
           aria-describedby={error ? ids.error : undefined}
           readOnly={pending}
         />
-        <FieldError id={ids.error}>{error}</FieldError>
+        <FieldMessage id={ids.error}>{error}</FieldMessage>
       </div>
       <DialogFooter>
         <Button variant="secondary" onClick={onClose} disabled={pending}>

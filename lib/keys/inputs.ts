@@ -1,15 +1,19 @@
 import { z } from "zod";
 import { PERMISSIONS } from "@/lib/auth/permissions";
+import { NAME_MAX_LENGTH } from "./bounds";
 import { KEY_ENVIRONMENTS } from "./format";
 import { allowedModelsInput, allowedProvidersInput, expiresAtInput, limitsInput } from "./policy";
 
 // The bodies of the key routes, validated at the boundary (lib/api/body.ts reads them).
 
+// The bounds live in a dependency-free module so the dashboard checks the same numbers in the browser.
+export * from "./bounds";
+
 const name = z
   .string({ error: (i) => (i.input === undefined ? "name is required." : "name must be a string.") })
   .trim()
   .min(1, "name must not be empty.")
-  .max(100, "name must be at most 100 characters.");
+  .max(NAME_MAX_LENGTH, `name must be at most ${NAME_MAX_LENGTH} characters.`);
 
 const permissionsInput = z
   .array(z.enum(PERMISSIONS, { error: `permissions may contain only: ${PERMISSIONS.join(", ")}.` }), {

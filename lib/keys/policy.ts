@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { KeyRecord } from "@/db/queries/keys";
 import { listProviders } from "@/lib/gateway/providers";
+import { ALLOWED_MODELS_MAX, ALLOWED_PROVIDERS_MAX, BUDGET_MAX_USD, LIMIT_MAX, MODEL_ENTRY_MAX_LENGTH, MODEL_PATTERN } from "./bounds";
 
 // A key's policy: what it may call and how much. Every field is optional; null means
 // "no limit" or "anything". Validated here, enforced by the gateway (lib/limits).
@@ -25,12 +26,12 @@ const limit = (field: string, max: number) =>
 export const limitsInput = z
   .object(
     {
-      requests_per_minute: limit("requests_per_minute", 1_000_000),
-      tokens_per_minute: limit("tokens_per_minute", 1_000_000_000),
+      requests_per_minute: limit("requests_per_minute", LIMIT_MAX.requests_per_minute),
+      tokens_per_minute: limit("tokens_per_minute", LIMIT_MAX.tokens_per_minute),
       monthly_budget_usd: z
         .number({ error: "limits.monthly_budget_usd must be a number or null." })
         .positive("limits.monthly_budget_usd must be more than 0.")
-        .max(10_000_000, "limits.monthly_budget_usd must be at most 10000000.")
+        .max(BUDGET_MAX_USD, `limits.monthly_budget_usd must be at most ${BUDGET_MAX_USD}.`)
         .nullable()
         .optional(),
     },
@@ -43,7 +44,7 @@ const providerIds = () => listProviders().map((p) => p.id);
 export const allowedProvidersInput = z
   .array(z.string(), { error: "allowed_providers must be an array of provider ids, or null." })
   .min(1, "allowed_providers must not be empty; use null to allow every provider.")
-  .max(50)
+  .max(ALLOWED_PROVIDERS_MAX)
   .superRefine((ids, ctx) => {
     const known = providerIds();
     const unknown = ids.filter((id) => !known.includes(id));
@@ -63,12 +64,12 @@ export const allowedModelsInput = z
       .string()
       .trim()
       .min(1, "allowed_models entries must not be empty.")
-      .max(200, "allowed_models entries must be at most 200 characters.")
-      .regex(/^[^*]+\*?$/, "allowed_models entries are exact names or prefixes ending in a single '*'."),
+      .max(MODEL_ENTRY_MAX_LENGTH, `allowed_models entries must be at most ${MODEL_ENTRY_MAX_LENGTH} characters.`)
+      .regex(MODEL_PATTERN, "allowed_models entries are exact names or prefixes ending in a single '*'."),
     { error: "allowed_models must be an array of model names, or null." },
   )
   .min(1, "allowed_models must not be empty; use null to allow every model.")
-  .max(200, "allowed_models may list at most 200 entries.")
+  .max(ALLOWED_MODELS_MAX, `allowed_models may list at most ${ALLOWED_MODELS_MAX} entries.`)
   .nullable()
   .optional();
 
