@@ -23,35 +23,46 @@ const SEARCH_DELAY_MS = 300;
 export function KeysToolbar({ params }: { params: KeysListParams }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [q, setQ] = useState(params.q);
-  const sent = useRef(params.q);
+  // The view as last asked for: a second change before the first navigation lands builds on it.
+  const [view, setView] = useState(params);
+  const sent = useRef(new Set<string>());
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const href = keysListHref(params);
 
-  // A navigation that did not come from typing (Clear filters, back) brings its own search text.
+  // A navigation this toolbar did not make (Clear filters, a page link, back) brings its own view;
+  // params is a new object every render, so its href says whether it changed.
   useEffect(() => {
-    if (params.q !== sent.current) {
-      sent.current = params.q;
-      setQ(params.q);
-    }
-  }, [params.q]);
-  useEffect(() => () => clearTimeout(timer.current), []);
+    if (sent.current.has(href)) return;
+    sent.current.clear();
+    setView(params);
+  }, [href]);
+  useEffect(() => {
+    const back = () => sent.current.clear();
+    window.addEventListener("popstate", back);
+    return () => {
+      window.removeEventListener("popstate", back);
+      clearTimeout(timer.current);
+    };
+  }, []);
 
   function go(change: Partial<KeysListParams>) {
     clearTimeout(timer.current);
-    const next = { ...params, q, ...change, page: 1 };
-    sent.current = next.q;
-    startTransition(() => router.replace(keysListHref(next), { scroll: false }));
+    const next = { ...view, ...change, page: 1 };
+    setView(next);
+    const to = keysListHref({ ...next, q: next.q.trim() });
+    sent.current.add(to);
+    startTransition(() => router.replace(to, { scroll: false }));
   }
 
   function onSearch(value: string) {
-    setQ(value);
+    setView((v) => ({ ...v, q: value }));
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => go({ q: value.trim() }), SEARCH_DELAY_MS);
+    timer.current = setTimeout(() => go({ q: value }), SEARCH_DELAY_MS);
   }
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    go({ q: q.trim() });
+    go({});
   }
 
   return (
@@ -71,26 +82,26 @@ export function KeysToolbar({ params }: { params: KeysListParams }) {
             id="keys-q"
             name="q"
             type="search"
-            value={q}
+            value={view.q}
             onChange={(e) => onSearch(e.target.value)}
             placeholder="Name or prefix (ne_live_…)"
             autoComplete="off"
             className="mt-1"
           />
         </div>
-        <Filter id="keys-env" label="Environment" value={params.env} onChange={(env) => go({ env: env as KeysListParams["env"] })}>
+        <Filter id="keys-env" label="Environment" value={view.env} onChange={(env) => go({ env: env as KeysListParams["env"] })}>
           <option value="all">All environments</option>
           <option value="live">Live</option>
           <option value="test">Test</option>
         </Filter>
-        <Filter id="keys-status" label="Status" value={params.status} onChange={(s) => go({ status: s as KeysListParams["status"] })}>
+        <Filter id="keys-status" label="Status" value={view.status} onChange={(s) => go({ status: s as KeysListParams["status"] })}>
           {LIST_STATUSES.map((s) => (
             <option key={s} value={s}>
               {STATUS_OPTIONS[s]}
             </option>
           ))}
         </Filter>
-        <Filter id="keys-sort" label="Sort by" value={params.sort} onChange={(s) => go({ sort: s as KeysListParams["sort"] })}>
+        <Filter id="keys-sort" label="Sort by" value={view.sort} onChange={(s) => go({ sort: s as KeysListParams["sort"] })}>
           {LIST_SORTS.map((s) => (
             <option key={s} value={s}>
               {SORT_OPTIONS[s]}
@@ -98,7 +109,7 @@ export function KeysToolbar({ params }: { params: KeysListParams }) {
           ))}
         </Filter>
         {/* Carried along so filtering keeps revoked keys shown when they were. */}
-        {params.revoked && <input type="hidden" name="revoked" value="1" />}
+        {view.revoked && <input type="hidden" name="revoked" value="1" />}
       </form>
     </search>
   );

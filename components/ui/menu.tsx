@@ -47,11 +47,16 @@ export function Menu({ label, items, trigger }: { label: string; items: MenuItem
   }
 
   useLayoutEffect(() => {
-    if (!open) return;
-    place();
+    if (open) place();
+  }, [open, place]);
+
+  // Once placed (a hidden element cannot take focus), the first or last item gets it.
+  const placed = position !== null;
+  useLayoutEffect(() => {
+    if (!open || !placed) return;
     const list = itemsOf();
     (focusOnOpen.current === "first" ? list[0] : list.at(-1))?.focus();
-  }, [open, place]);
+  }, [open, placed]);
 
   useEffect(() => {
     if (!open) return;
