@@ -51,7 +51,10 @@ test.describe("the dashboard signed in with Clerk", () => {
     await expect(keyRow(page, name)).toHaveCount(1);
 
     // Rename from the list.
-    await keyRow(page, name).getByRole("button", { name: "Rename" }).click();
+    await keyRow(page, name)
+      .getByRole("button", { name: `Actions for “${name}”` })
+      .click();
+    await page.getByRole("menuitem", { name: "Rename" }).click();
     const rename = page.getByRole("dialog", { name: /Rename/ });
     await rename.getByLabel("Name").fill(`${name} (prod)`);
     await rename.getByRole("button", { name: /Save|Rename/ }).click();

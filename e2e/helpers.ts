@@ -55,6 +55,22 @@ export function headerCreateButton(page: Page) {
   return page.getByRole("main").getByRole("button", { name: "Create key" }).first();
 }
 
+/** A key's table row (sm and up) or its card (phones): whichever the width shows. */
 export function keyRow(page: Page, name: string) {
-  return page.getByRole("row").filter({ hasText: name });
+  return page.locator("[data-key-row]").filter({ visible: true }).filter({ hasText: name });
+}
+
+/** Opens the row's actions menu and picks one of its items. */
+export async function openRowAction(
+  page: Page,
+  keyName: string,
+  action: "Rename" | "Edit policy" | "Roll" | "Disable" | "Enable" | "Revoke",
+) {
+  await keyRow(page, keyName)
+    .getByRole("button", { name: `Actions for “${keyName}”` })
+    .click();
+  await page
+    .getByRole("menu", { name: `Actions for “${keyName}”` })
+    .getByRole("menuitem", { name: action, exact: true })
+    .click();
 }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createKeyViaApi, headerCreateButton, keyRow, listKeys, revokeAllKeys, screenshotPath, uniqueName } from "./helpers";
+import { createKeyViaApi, headerCreateButton, keyRow, listKeys, openRowAction, revokeAllKeys, screenshotPath, uniqueName } from "./helpers";
 
 const LIVE_KEY = /^ne_live_[0-9A-Za-z]{40}$/;
 const TEST_KEY = /^ne_test_[0-9A-Za-z]{40}$/;
@@ -105,7 +105,7 @@ test.describe("API keys page", () => {
     expect((await request.get("/api/keys", asKey)).status()).toBe(403);
 
     // Revoke through the confirmation, which names the key and its prefix.
-    await keyRow(page, name).getByRole("button", { name: "Revoke" }).click();
+    await openRowAction(page, name, "Revoke");
     const confirm = page.getByRole("alertdialog", { name: `Revoke “${name}”?` });
     await expect(confirm).toBeVisible();
     await expect(confirm).toContainText(
@@ -201,7 +201,7 @@ test.describe("API keys page", () => {
     const created = await createKeyViaApi(request, name);
     await page.goto("/dashboard/keys");
 
-    await keyRow(page, name).getByRole("button", { name: "Rename" }).click();
+    await openRowAction(page, name, "Rename");
     const dialog = page.getByRole("dialog", { name: "Rename API key" });
     await expect(dialog.getByLabel("Name")).toHaveValue(name);
     await dialog.getByLabel("Name").fill("");
@@ -219,7 +219,7 @@ test.describe("API keys page", () => {
     await createKeyViaApi(request, uniqueName("A rather long key name for the phone layout check"));
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto("/dashboard/keys");
-    await expect(page.getByRole("table")).toBeVisible();
+    await expect(page.getByRole("list", { name: "API keys" })).toBeVisible();
     await expect(headerCreateButton(page)).toBeVisible();
     await expect(page.getByText("Local mode: no sign-in")).toBeVisible();
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
 import type { KeyView } from "@/lib/keys/service";
 import { CreateKeyDialog } from "./create-key-dialog";
+import { DisableKeyDialog, EnableKeyDialog } from "./disable-key-dialog";
 import { EditPolicyDialog } from "./edit-policy-dialog";
 import { KeyRevealDialog } from "./key-reveal-dialog";
 import type { CreatedKey, RolledKey } from "./keys-api";
@@ -23,6 +24,8 @@ type Active =
   | { kind: "revoke"; key: KeyView }
   | { kind: "policy"; key: KeyView }
   | { kind: "roll"; key: KeyView }
+  | { kind: "disable"; key: KeyView }
+  | { kind: "enable"; key: KeyView }
   | null;
 
 interface KeyDialogs {
@@ -33,6 +36,8 @@ interface KeyDialogs {
   openRevoke: (key: KeyView) => void;
   openEditPolicy: (key: KeyView) => void;
   openRoll: (key: KeyView) => void;
+  openDisable: (key: KeyView) => void;
+  openEnable: (key: KeyView) => void;
 }
 
 const KeyDialogsContext = createContext<KeyDialogs | null>(null);
@@ -76,6 +81,8 @@ export function KeyDialogsProvider({
       openRevoke: (key) => setActive({ kind: "revoke", key }),
       openEditPolicy: (key) => setActive({ kind: "policy", key }),
       openRoll: (key) => setActive({ kind: "roll", key }),
+      openDisable: (key) => setActive({ kind: "disable", key }),
+      openEnable: (key) => setActive({ kind: "enable", key }),
     }),
     [readOnly],
   );
@@ -107,6 +114,8 @@ export function KeyDialogsProvider({
       />
       <RenameKeyDialog keyView={active?.kind === "rename" ? active.key : null} onClose={close} returnFocus={focusFallback} />
       <RevokeKeyDialog keyView={active?.kind === "revoke" ? active.key : null} onClose={close} returnFocus={focusFallback} />
+      <DisableKeyDialog keyView={active?.kind === "disable" ? active.key : null} onClose={close} returnFocus={focusFallback} />
+      <EnableKeyDialog keyView={active?.kind === "enable" ? active.key : null} onClose={close} returnFocus={focusFallback} />
       <EditPolicyDialog
         keyView={active?.kind === "policy" ? active.key : null}
         providers={providers}

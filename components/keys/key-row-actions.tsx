@@ -1,21 +1,63 @@
 "use client";
 
-import { Button } from "@/components/ui/button";
+import { Menu, type MenuItem } from "@/components/ui/menu";
 import type { KeyView } from "@/lib/keys/service";
 import { useKeyDialogs } from "./key-dialogs";
 
+export type KeyAction = "rename" | "policy" | "roll" | "disable" | "enable" | "revoke";
+
+/** A key can be rolled once, while it works; a rolled key points to its successor instead. */
+export function canRoll(key: Pick<KeyView, "status" | "replaced_by">): boolean {
+  return key.status === "active" && key.replaced_by === null;
+}
+
+/** What can still be done to a key in its state: nothing to a revoked one; an expired one can only be renamed or revoked. */
+export function keyActions(key: Pick<KeyView, "status" | "replaced_by">): KeyAction[] {
+  switch (key.status) {
+    case "revoked":
+      return [];
+    case "expired":
+      return ["rename", "revoke"];
+    case "disabled":
+      return ["rename", "policy", "enable", "revoke"];
+    case "active":
+      return canRoll(key) ? ["rename", "policy", "roll", "disable", "revoke"] : ["rename", "policy", "disable", "revoke"];
+  }
+}
+
+export const ACTION_LABELS: Record<KeyAction, string> = {
+  rename: "Rename",
+  policy: "Edit policy",
+  roll: "Roll",
+  disable: "Disable",
+  enable: "Enable",
+  revoke: "Revoke",
+};
+
+/** The dialog opener of each action. */
+export function useKeyActionHandlers(): Record<KeyAction, (key: KeyView) => void> {
+  const d = useKeyDialogs();
+  return {
+    rename: d.openRename,
+    policy: d.openEditPolicy,
+    roll: d.openRoll,
+    disable: d.openDisable,
+    enable: d.openEnable,
+    revoke: d.openRevoke,
+  };
+}
+
+/** One menu per row: the row stays narrow however many actions a key has. */
 export function KeyRowActions({ keyView }: { keyView: KeyView }) {
-  const { openRename, openRevoke, readOnly } = useKeyDialogs();
-  if (keyView.status === "revoked" || readOnly) return null;
-  return (
-    <div className="flex justify-end gap-1">
-      {/* The names in aria-label tell screen-reader users which row's button this is. */}
-      <Button variant="ghost" size="sm" aria-label={`Rename “${keyView.name}”`} onClick={() => openRename(keyView)}>
-        Rename
-      </Button>
-      <Button variant="ghost-danger" size="sm" aria-label={`Revoke “${keyView.name}”`} onClick={() => openRevoke(keyView)}>
-        Revoke
-      </Button>
-    </div>
-  );
+  const { readOnly } = useKeyDialogs();
+  const handlers = useKeyActionHandlers();
+  const actions = keyActions(keyView);
+  if (readOnly || actions.length === 0) return null;
+  const items: MenuItem[] = actions.map((a) => ({
+    label: ACTION_LABELS[a],
+    onSelect: () => handlers[a](keyView),
+    tone: a === "revoke" || a === "disable" ? "danger" : "default",
+  }));
+  // The name in the label tells screen-reader users which row's menu this is.
+  return <Menu label={`Actions for “${keyView.name}”`} items={items} />;
 }

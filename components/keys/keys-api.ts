@@ -70,6 +70,15 @@ export function revokeKeyRequest(id: string): Promise<{ success: true; message: 
   return send(`/api/keys/${encodeURIComponent(id)}`, "DELETE");
 }
 
+/** Disabling or enabling twice changes nothing and still answers with the key. */
+export function disableKeyRequest(id: string): Promise<KeyView> {
+  return send<KeyView>(`/api/keys/${encodeURIComponent(id)}/disable`, "POST");
+}
+
+export function enableKeyRequest(id: string): Promise<KeyView> {
+  return send<KeyView>(`/api/keys/${encodeURIComponent(id)}/enable`, "POST");
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : "Something went wrong. Please try again.";
 }

@@ -1,3 +1,5 @@
+import Link from "next/link";
+import { buttonClasses } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { CreateKeyButton } from "./create-key-button";
 
@@ -26,5 +28,18 @@ function KeyIcon() {
       <circle cx="6.5" cy="13.5" r="3.5" />
       <path d="M9 11l7.5-7.5M14 6l2 2M12 8l1.5 1.5" strokeLinecap="round" />
     </svg>
+  );
+}
+
+/** Keys exist, but the search or filters hide every one of them. */
+export function KeysNoMatch({ clearHref }: { clearHref: string }) {
+  return (
+    <Card className="flex flex-col items-center px-6 py-10 text-center">
+      <h2 className="text-base font-semibold text-zinc-900">No keys match</h2>
+      <p className="mt-2 max-w-md text-sm text-zinc-600">No key has that name or prefix, environment and status.</p>
+      <Link href={clearHref} className={buttonClasses({ variant: "secondary", size: "sm", className: "mt-4" })}>
+        Clear filters
+      </Link>
+    </Card>
   );
 }

@@ -2,39 +2,57 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CreateKeyButton } from "@/components/keys/create-key-button";
 import { KeyDialogsProvider } from "@/components/keys/key-dialogs";
-import { KeysEmptyState } from "@/components/keys/keys-empty-state";
+import { KeysEmptyState, KeysNoMatch } from "@/components/keys/keys-empty-state";
+import { KeysPagination } from "@/components/keys/keys-pagination";
 import { KeysTable } from "@/components/keys/keys-table";
+import { KeysToolbar } from "@/components/keys/keys-toolbar";
 import { PageHeader } from "@/components/ui/page-header";
-import { listKeys } from "@/db/queries/keys";
 import { pageOwner } from "@/lib/auth/page-owner";
-import { serializeKey } from "@/lib/keys/service";
-import { loadWeeklyUsage } from "@/lib/usage/dashboard";
+import { loadKeysList } from "@/lib/keys/list-load";
+import { keysListHref, parseListParams } from "@/lib/keys/list-view";
 import { providerOptions } from "../../provider-options";
 import { KeysPageDescription } from "./page-description";
 
 export const metadata: Metadata = { title: "API keys" };
 
-export default async function KeysPage({ searchParams }: { searchParams: Promise<{ revoked?: string }> }) {
-  const showRevoked = (await searchParams).revoked === "1";
+export default async function KeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const params = parseListParams(await searchParams);
   const { ownerId, readOnly } = await pageOwner();
-  const keys = (await listKeys({ ownerId, includeRevoked: showRevoked })).map(serializeKey);
-  const usage = keys.length > 0 ? await loadWeeklyUsage({ ownerId }) : {};
-  const active = keys.filter((k) => k.status === "active").length;
+  const list = await loadKeysList({ ownerId, params });
+  const { active, inactive } = list.counts;
 
   return (
     <KeyDialogsProvider providers={providerOptions()} readOnly={readOnly}>
       <PageHeader title="API keys" description={<KeysPageDescription />} action={<CreateKeyButton />} />
-      <div className="mt-6">{keys.length > 0 ? <KeysTable keys={keys} usage={usage} /> : <KeysEmptyState />}</div>
+      {list.none ? (
+        <div className="mt-6">
+          <KeysEmptyState />
+        </div>
+      ) : (
+        <>
+          <div className="mt-6">
+            <KeysToolbar params={params} />
+          </div>
+          <div className="mt-4">
+            {list.rows.length > 0 ? (
+              <KeysTable rows={list.rows} />
+            ) : (
+              <KeysNoMatch clearHref={keysListHref({ revoked: params.revoked, sort: params.sort })} />
+            )}
+          </div>
+          <KeysPagination list={list} params={params} />
+        </>
+      )}
       <div className="mt-3 flex flex-wrap items-center justify-between gap-2 text-sm text-zinc-500">
         <p>
           {active === 1 ? "1 active key" : `${active} active keys`}
-          {showRevoked && keys.length > active ? `, ${keys.length - active} revoked or expired` : ""}
+          {params.revoked && inactive > 0 ? `, ${inactive} disabled, revoked or expired` : ""}
         </p>
         <Link
-          href={showRevoked ? "/dashboard/keys" : "/dashboard/keys?revoked=1"}
+          href={keysListHref({ ...params, page: 1, revoked: !params.revoked })}
           className="rounded font-medium text-zinc-700 underline-offset-4 hover:text-zinc-900 hover:underline focus-visible:outline-2 focus-visible:outline-zinc-900"
         >
-          {showRevoked ? "Hide revoked keys" : "Show revoked keys"}
+          {params.revoked ? "Hide revoked keys" : "Show revoked keys"}
         </Link>
       </div>
     </KeyDialogsProvider>
