@@ -7,7 +7,10 @@ import { costColumn, formatInteger, formatPercent } from "./format";
 
 const link = "rounded font-medium text-zinc-900 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-zinc-900";
 
-/** Requests, tokens and cost per key of the filtered view; a key's name filters the overview to it. */
+/**
+ * Requests, tokens and cost per key of the filtered view; a key's name filters the overview to it.
+ * At phone width the cost stays in view: tokens and share are on the wider layouts.
+ */
 export function KeyTotals({ keys, params }: { keys: KeyTotal[]; params: DashboardParams }) {
   const cost = costColumn(keys.map((k) => k.costUsd));
   return (
@@ -17,7 +20,7 @@ export function KeyTotals({ keys, params }: { keys: KeyTotal[]; params: Dashboar
         <tr>
           <TH>Key</TH>
           <TH className="text-right">Requests</TH>
-          <TH className="text-right">Tokens</TH>
+          <TH className="hidden text-right sm:table-cell">Tokens</TH>
           <TH className="text-right">Cost</TH>
           <TH className="hidden text-right sm:table-cell">Share of cost</TH>
         </tr>
@@ -44,7 +47,10 @@ export function KeyTotals({ keys, params }: { keys: KeyTotal[]; params: Dashboar
               </div>
             </TD>
             <TD className="text-right tabular-nums">{formatInteger(k.requests)}</TD>
-            <TD className="text-right tabular-nums" title={`${formatInteger(k.inputTokens)} in · ${formatInteger(k.outputTokens)} out`}>
+            <TD
+              className="hidden text-right tabular-nums sm:table-cell"
+              title={`${formatInteger(k.inputTokens)} in · ${formatInteger(k.outputTokens)} out`}
+            >
               {formatInteger(k.inputTokens + k.outputTokens)}
             </TD>
             <TD className="text-right tabular-nums" data-cost>
