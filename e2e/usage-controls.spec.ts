@@ -149,6 +149,10 @@ for (const { name: width, viewport } of widths) {
       await expect(range.getByRole("link", { name: "7d" })).toHaveAttribute("aria-current", "true");
       await expect(stat(page, "Requests")).toHaveText(fmt(mini.totals.requests));
       await expect(page.getByLabel("From (UTC)")).toHaveAttribute("aria-invalid", "true");
+      // The refused dates stay in the inputs, to be corrected.
+      await expect(page.getByLabel("From (UTC)")).toHaveValue(today());
+      await expect(page.getByLabel("To (UTC)")).toHaveValue(daysAgo(3));
+      await page.screenshot({ path: screenshotPath(`overview-range-error-${width}`), fullPage: false });
       const future = await page.goto(`/dashboard?env=test&from=${today()}&to=2999-01-01`);
       expect(future?.status()).toBe(200);
       await expect(page.getByRole("main").getByRole("alert")).toContainText("is in the future");

@@ -13,13 +13,17 @@ export function DateRangeForm({
   shown,
   today,
   error,
+  attempted,
 }: {
   params: DashboardParams;
   /** The days the page shows now, to start from. */
   shown: { from: string; to: string };
   today: string;
   error: string | null;
+  /** The refused dates, shown again so they can be corrected. */
+  attempted: { from: string; to: string } | null;
 }) {
+  const values = attempted ?? shown;
   const keep: [string, string | null | undefined][] = [
     ["key", params.keyId],
     ["env", params.env === "test" ? "test" : null],
@@ -39,7 +43,7 @@ export function DateRangeForm({
           required
           min={MIN_DAY}
           max={today}
-          defaultValue={shown.from}
+          defaultValue={values.from}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? "range-error" : undefined}
         />
@@ -55,7 +59,7 @@ export function DateRangeForm({
           required
           min={MIN_DAY}
           max={today}
-          defaultValue={shown.to}
+          defaultValue={values.to}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? "range-error" : undefined}
         />

@@ -19,7 +19,17 @@ function shownDays(range: OverviewData["range"]): { from: string; to: string } {
  * Range (a preset or custom dates), environment, key, provider and model: all in the URL, so every
  * view can be bookmarked and shared.
  */
-export function UsageFilters({ data, error, now }: { data: OverviewData; error: string | null; now: Date }) {
+export function UsageFilters({
+  data,
+  error,
+  attempted,
+  now,
+}: {
+  data: OverviewData;
+  error: string | null;
+  attempted: { from: string; to: string } | null;
+  now: Date;
+}) {
   const p = data.params;
   const keyHrefs: Record<string, string> = { "": dashboardHref({ ...p, keyId: null }) };
   for (const k of data.keyOptions) keyHrefs[k.id] = dashboardHref({ ...p, keyId: k.id });
@@ -97,7 +107,14 @@ export function UsageFilters({ data, error, now }: { data: OverviewData; error: 
           hrefs={modelHrefs}
           className="w-full sm:w-64"
         />
-        <DateRangeForm key={`${days.from}/${days.to}`} params={p} shown={days} today={isoDay(now)} error={error} />
+        <DateRangeForm
+          key={`${days.from}/${days.to}/${attempted?.from}/${attempted?.to}`}
+          params={p}
+          shown={days}
+          today={isoDay(now)}
+          error={error}
+          attempted={attempted}
+        />
       </div>
     </div>
   );

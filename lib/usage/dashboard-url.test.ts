@@ -8,8 +8,9 @@ const parse = (sp: Record<string, string | string[]>) => parseDashboardState(sp,
 
 describe("a custom date range", () => {
   it("from and to (UTC days) replace the preset, and the range covers both days", () => {
-    const { params, error } = parse({ from: "2026-11-01", to: "2026-11-15", range: "30d" });
+    const { params, error, attempted } = parse({ from: "2026-11-01", to: "2026-11-15", range: "30d" });
     expect(error).toBeNull();
+    expect(attempted).toBeNull();
     expect(params.custom).toEqual({ from: "2026-11-01", to: "2026-11-15" });
     expect(paramsRange(params, NOW)).toEqual({ kind: "days", from: "2026-11-01", to: "2026-11-15" });
     expect(rangeLabel(params)).toBe("Nov 1, 2026 – Nov 15, 2026");
@@ -30,8 +31,9 @@ describe("a custom date range", () => {
     [{ from: "1999-12-31", to: "2000-01-02" }, "The start date Dec 31, 1999 is before Jan 1, 2000, when usage starts."],
     [{ to: "2026-11-01" }, "Choose a start date for the custom range."],
   ])("a bad range %j says why in plain words and falls back to the preset", (sp, message) => {
-    const { params, error } = parse({ ...sp, range: "30d" });
+    const { params, error, attempted } = parse({ ...sp, range: "30d" });
     expect(error).toBe(`${message} Showing the last 30 days instead.`);
+    expect(attempted).toEqual({ from: "from" in sp ? sp.from : "", to: sp.to ?? "" });
     expect(params.custom).toBeNull();
     expect(params.range).toBe("30d");
   });

@@ -40,6 +40,8 @@ export interface DashboardState {
   params: DashboardParams;
   /** Why part of the URL was not used, in plain words; the page shows it and falls back. */
   error: string | null;
+  /** The dates of a refused custom range, so the form shows what was typed. */
+  attempted: { from: string; to: string } | null;
 }
 
 type SearchParams = Record<string, string | string[] | undefined>;
@@ -105,8 +107,9 @@ export function parseDashboardState(sp: SearchParams, now = new Date()): Dashboa
     // A model is one provider's: without the provider it could mean several.
     model: provider ? name(first(sp.model)) : null,
   };
-  if (error) error = `${error} Showing the ${RANGE_LABELS[params.range].long} instead.`;
-  return { params, error };
+  if (!error) return { params, error, attempted: null };
+  const attempted = { from: (from ?? "").slice(0, 10), to: (to ?? "").slice(0, 10) };
+  return { params, error: `${error} Showing the ${RANGE_LABELS[params.range].long} instead.`, attempted };
 }
 
 export function parseDashboardParams(sp: SearchParams, now = new Date()): DashboardParams {

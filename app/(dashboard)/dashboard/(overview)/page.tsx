@@ -30,7 +30,7 @@ function busiest(points: ChartPoint[], value: (p: ChartPoint) => number): string
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { ownerId, readOnly } = await pageOwner();
   const now = new Date();
-  const { params, error } = parseDashboardState(await searchParams, now);
+  const { params, error, attempted } = parseDashboardState(await searchParams, now);
   const records = await listKeys({ ownerId, includeRevoked: true });
   const active = records.map(serializeKey).filter((k) => k.status === "active");
   const data = await loadOverview({ ownerId, params, keys: records, now });
@@ -48,7 +48,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <PageHeader title="Overview" description={OVERVIEW_DESCRIPTION} action={<CreateKeyButton />} />
 
       <div className="mt-6">
-        <UsageFilters data={data} error={error} now={now} />
+        <UsageFilters data={data} error={error} attempted={attempted} now={now} />
       </div>
       {shown.env === "test" && (
         <p className="mt-3 text-sm text-amber-800">

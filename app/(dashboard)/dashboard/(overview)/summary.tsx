@@ -17,6 +17,7 @@ export function Summary({
   const { totals, params } = data;
   const tokens = totals.inputTokens + totals.outputTokens;
   const used = data.keyTotals.length;
+  const cost = costHeadline(totals);
   const env = params.env === "test" ? "test" : "live";
   return (
     <section aria-label="Summary" aria-describedby="summary-scope" className="mt-6">
@@ -36,7 +37,8 @@ export function Summary({
         />
         <StatCard
           label="Cost"
-          value={costHeadline(totals)}
+          // Amounts under a cent are long ("$0.000079"): a smaller size keeps every digit in the card.
+          value={<span className={cost.length > 7 ? "text-2xl" : undefined}>{cost}</span>}
           detail={
             totals.unpricedRequests > 0 ? (
               <span className="text-amber-800">+ {plural(totals.unpricedRequests, "request")} with unknown cost</span>
