@@ -4,7 +4,7 @@ import { createKeyViaApi, listKeys, screenshotPath, uniqueName } from "./helpers
 test.describe("dashboard shell and overview", () => {
   test("the root redirects to the overview, which shows counts and a curl example", async ({ page, request, baseURL }) => {
     await createKeyViaApi(request, uniqueName("Overview key"));
-    const active = (await listKeys(request)).length;
+    const live = (await listKeys(request)).filter((k) => k.environment === "live" && k.status === "active").length;
 
     await page.goto("/");
     await expect(page).toHaveURL(/\/dashboard$/);
@@ -15,7 +15,8 @@ test.describe("dashboard shell and overview", () => {
     await expect(page.getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
 
     const summary = page.getByRole("region", { name: "Summary" });
-    await expect(summary).toContainText(`Active keys${active}`);
+    // Active keys counts the keys with requests in the view, of all the environment's keys.
+    await expect(summary).toContainText(`of ${live} live key${live === 1 ? "" : "s"}`);
 
     const curl = page.locator("pre");
     await expect(curl).toContainText(`curl ${baseURL}/v1/openai/chat/completions`);
@@ -33,14 +34,14 @@ test.describe("dashboard shell and overview", () => {
 
   test("creating a key from the overview updates the count", async ({ page, request }) => {
     await page.goto("/dashboard");
-    const before = (await listKeys(request)).length;
+    const before = (await listKeys(request)).filter((k) => k.environment === "live" && k.status === "active").length;
     await page.getByRole("main").getByRole("button", { name: "Create key" }).click();
     const createDialog = page.getByRole("dialog", { name: "Create API key" });
     await createDialog.getByLabel("Name").fill(uniqueName("From overview"));
     await createDialog.getByRole("button", { name: "Create key" }).click();
     const reveal = page.getByRole("dialog", { name: "Save your API key" });
     await reveal.getByRole("button", { name: "I've saved my key" }).click();
-    await expect(page.getByRole("region", { name: "Summary" })).toContainText(`Active keys${before + 1}`);
+    await expect(page.getByRole("region", { name: "Summary" })).toContainText(`of ${before + 1} live key${before === 0 ? "" : "s"}`);
   });
 
   test("phone width: the overview does not scroll sideways", async ({ page }) => {

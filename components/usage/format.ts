@@ -42,3 +42,26 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${formatInt
 export function costHeadline(t: { costUsd: number; requests: number; unpricedRequests: number }): string {
   return t.unpricedRequests > 0 && t.unpricedRequests >= t.requests ? "Unknown" : formatUsd(t.costUsd);
 }
+
+const MAX_COST_DECIMALS = 6;
+
+/**
+ * One precision for a whole column of costs, so the decimal points line up: cents when every
+ * non-zero amount is a cent or more, else two significant digits of the smallest, at most 6
+ * decimals. An amount that would round to zero reads "<$0.000001", never "$0.000000".
+ */
+export function costColumn(values: readonly number[]): { decimals: number; format: (n: number) => string } {
+  const smallest = values.reduce((min, v) => (v !== 0 && Math.abs(v) < min ? Math.abs(v) : min), Number.POSITIVE_INFINITY);
+  const decimals = smallest >= 0.01 ? 2 : Math.min(MAX_COST_DECIMALS, 1 - Math.floor(Math.log10(smallest)));
+  const usd = new Intl.NumberFormat("en-US", {
+    style: "currency",
+    currency: "USD",
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+  const step = 10 ** -decimals;
+  return {
+    decimals,
+    format: (n) => (n !== 0 && Math.abs(n) < step / 2 ? `${n < 0 ? "-" : ""}<${usd.format(step)}` : usd.format(n === 0 ? 0 : n)),
+  };
+}

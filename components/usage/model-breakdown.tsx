@@ -1,11 +1,21 @@
+import Link from "next/link";
 import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
 import type { ModelRow } from "@/lib/usage/dashboard";
+import { dashboardHref, type DashboardParams } from "@/lib/usage/dashboard-url";
 import { CostValue } from "./cost-cell";
-import { formatInteger, formatPercent } from "./format";
+import { costColumn, formatInteger, formatPercent } from "./format";
 
-/** Requests, tokens and cost per model, biggest first; a bar shows each model's share of tokens. */
-export function ModelBreakdown({ models }: { models: ModelRow[] }) {
+// The row's link covers the whole row, so any cell filters by the model.
+const rowLink =
+  "rounded font-medium text-zinc-900 underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-zinc-900 after:absolute after:inset-0";
+
+/**
+ * Requests, tokens and cost per model, biggest first; a bar shows each model's share of tokens.
+ * Each row links to the overview filtered to its provider and model.
+ */
+export function ModelBreakdown({ models, params }: { models: ModelRow[]; params: DashboardParams }) {
   const totalTokens = models.reduce((n, m) => n + m.inputTokens + m.outputTokens, 0);
+  const cost = costColumn(models.map((m) => m.costUsd));
   return (
     <Table className="sm:min-w-[40rem]">
       <caption className="sr-only">Usage by model</caption>
@@ -23,11 +33,20 @@ export function ModelBreakdown({ models }: { models: ModelRow[] }) {
         {models.map((m) => {
           const tokens = m.inputTokens + m.outputTokens;
           const share = totalTokens > 0 ? tokens / totalTokens : 0;
+          const current = params.provider === m.provider && params.model === m.model;
           return (
-            <TR key={`${m.provider}/${m.model}`} data-model={`${m.provider}/${m.model}`}>
+            <TR key={`${m.provider}/${m.model}`} data-model={`${m.provider}/${m.model}`} className="relative hover:bg-zinc-50">
               <TD className="max-w-[14rem] sm:max-w-[20rem]">
-                <div className="truncate font-medium text-zinc-900" title={m.model}>
-                  {m.model}
+                <div className="truncate" title={m.model}>
+                  <Link
+                    href={dashboardHref({ ...params, provider: m.provider, model: m.model })}
+                    scroll={false}
+                    aria-current={current ? "true" : undefined}
+                    aria-label={`${m.model} (${m.provider}): show only this model`}
+                    className={rowLink}
+                  >
+                    {m.model}
+                  </Link>
                 </div>
                 <div className="mt-0.5 flex items-center gap-2">
                   <span className="text-xs text-zinc-500">{m.provider}</span>
@@ -48,8 +67,8 @@ export function ModelBreakdown({ models }: { models: ModelRow[] }) {
               </TD>
               <TD className="text-right tabular-nums">{formatInteger(m.inputTokens)}</TD>
               <TD className="text-right tabular-nums">{formatInteger(m.outputTokens)}</TD>
-              <TD className="text-right tabular-nums">
-                <CostValue costUsd={m.costUsd} requests={m.requests} unpricedRequests={m.unpricedRequests} />
+              <TD className="text-right tabular-nums" data-cost>
+                <CostValue costUsd={m.costUsd} requests={m.requests} unpricedRequests={m.unpricedRequests} format={cost.format} />
               </TD>
             </TR>
           );

@@ -18,17 +18,15 @@ import {
   type SeriesKey,
   type WeeklyUsage,
 } from "@/lib/usage/chart-series";
-import { csvHref, rangeFor, type DashboardParams, type Environment } from "@/lib/usage/dashboard-url";
+import { byTokens, filterChoices, keyTotals, onlyChosen, type FilterChoices, type KeyTotal, type ModelRow } from "@/lib/usage/breakdown";
+import { csvHref, paramsRange, rangeLabel, type DashboardParams, type Environment } from "@/lib/usage/dashboard-url";
 import { addDays, eachDay, isoDay, queryUsage, sumRows } from "@/lib/usage/query";
 
 // What the dashboard pages show, loaded in one place so the pages stay thin: the overview
 // (totals, per-key series, models), a key's own page, and the keys table's 7-day column.
 // The URL state is in ./dashboard-url.ts, the shaping of rows into charts in ./chart-series.ts.
 
-export interface ModelRow extends UsageSums {
-  provider: string;
-  model: string;
-}
+export type { KeyTotal, ModelRow } from "@/lib/usage/breakdown";
 
 async function bucketKeyRows(filter: UsageFilter): Promise<BucketKeyRow[]> {
   if (filter.range.kind === "instants") {
@@ -51,15 +49,22 @@ export interface KeyOption {
 export interface OverviewData {
   params: DashboardParams;
   range: UsageRange;
+  /** "last 7 days" or the custom dates, for headings and stats. */
+  rangeLabel: string;
   totals: UsageSums;
   points: ChartPoint[];
   series: SeriesKey[];
+  /** The models of the filtered view, most tokens first. */
   models: ModelRow[];
+  /** Per key of the filtered view, with requests: most cost first. */
+  keyTotals: KeyTotal[];
   /** "provider/model" of every model that had requests without a price. */
   unpricedModels: string[];
   /** Keys of the shown environment, for the key selector. */
   keyOptions: KeyOption[];
   selectedKey: KeyOption | null;
+  /** Providers and models used in the range (with the key and environment chosen), for their selects. */
+  choices: FilterChoices;
   csvHref: string;
 }
 
@@ -79,27 +84,33 @@ export async function loadOverview({
   const selectedKey = params.keyId ? (all.find((k) => k.id === params.keyId) ?? null) : null;
   // A key's usage lives in its own environment: choosing a test key shows test usage.
   const env = selectedKey?.environment ?? params.env;
-  const effective: DashboardParams = { ...params, keyId: selectedKey?.id ?? null, env };
-  const range = rangeFor(params.range, now);
-  const filter: UsageFilter = { ownerId, range, keyId: effective.keyId ?? undefined, environment: env };
+  const chosen = { provider: params.provider ?? null, model: params.provider ? (params.model ?? null) : null };
+  const effective: DashboardParams = { ...params, keyId: selectedKey?.id ?? null, env, ...chosen };
+  const range = paramsRange(effective, now);
+  const unfiltered: UsageFilter = { ownerId, range, keyId: effective.keyId ?? undefined, environment: env };
+  const filter: UsageFilter = { ...unfiltered, provider: chosen.provider ?? undefined, model: chosen.model ?? undefined };
 
   const rows = await bucketKeyRows(filter);
-  const models = (await queryUsage(filter, ["provider", "model"]))
-    .map((r) => ({ ...r, provider: r.provider!, model: r.model! }))
-    .sort((a, b) => b.inputTokens + b.outputTokens - (a.inputTokens + a.outputTokens) || b.requests - a.requests);
+  // One query serves both the selects (every model used) and the breakdown (the chosen ones).
+  const used = (await queryUsage(unfiltered, ["provider", "model"])).map((r) => ({ ...r, provider: r.provider!, model: r.model! }));
+  const models = onlyChosen(used, chosen).sort(byTokens);
   const { points, series } = chartSeries(range, rows);
+  const known = keys.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, revoked: k.revokedAt !== null }));
 
   return {
     params: effective,
     range,
+    rangeLabel: rangeLabel(effective),
     totals: sumRows(rows),
     points,
     series,
     models,
+    keyTotals: keyTotals(rows, known),
     unpricedModels: models.filter((m) => m.unpricedRequests > 0).map((m) => `${m.provider}/${m.model}`),
     keyOptions: all.filter((k) => k.environment === env),
     selectedKey,
-    csvHref: csvHref(range, effective.keyId, env),
+    choices: filterChoices(used, chosen),
+    csvHref: csvHref(range, effective.keyId, env, chosen),
   };
 }
 

@@ -9,12 +9,19 @@ export default function OverviewLoading() {
     <div role="status" aria-label="Loading overview">
       <PageHeader title="Overview" description={OVERVIEW_DESCRIPTION} action={<Skeleton className="h-9 w-[8.25rem] rounded-md" />} />
       <div className="mt-6 flex flex-wrap items-end gap-x-4 gap-y-3">
-        <FilterSkeleton label="Time range" width="w-[11.5rem]" />
+        <FilterSkeleton label="Time range" width="w-[16rem]" />
         <FilterSkeleton label="Environment" width="w-[7.5rem]" />
-        <FilterSkeleton label="Key" width="w-full sm:w-60" />
         <Skeleton className="h-9 w-[9.5rem] rounded-md sm:ml-auto" />
       </div>
-      <div className="mt-6 grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
+      <div className="mt-3 flex flex-wrap items-end gap-x-4 gap-y-3">
+        <FilterSkeleton label="Key" width="w-full sm:w-60" />
+        <FilterSkeleton label="Provider" width="w-full sm:w-44" />
+        <FilterSkeleton label="Model" width="w-full sm:w-64" />
+        <FilterSkeleton label="From (UTC)" width="w-[calc(50%-0.375rem)] sm:w-40" />
+        <FilterSkeleton label="To (UTC)" width="w-[calc(50%-0.375rem)] sm:w-40" />
+      </div>
+      <Skeleton className="mt-6 mb-2 h-5 w-64" />
+      <div className="grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
         {SUMMARY_LABELS.map((label) => (
           <StatCard key={label} label={label} value={<Skeleton className="h-8 w-20" />} detail={<Skeleton className="h-4 w-28" />} />
         ))}

@@ -84,18 +84,20 @@ export function QuickstartCard({ origin, hasKeys, test = false }: { origin: stri
 export function UsageEmptyState({
   origin,
   params,
-  rangeLabel,
+  phrase,
   keyName,
   hasKeys,
 }: {
   origin: string;
   params: DashboardParams;
-  rangeLabel: string;
+  /** "in the last 7 days", or the custom dates. */
+  phrase: string;
   keyName: string | null;
   hasKeys: boolean;
 }) {
   const test = params.env === "test";
   const who = keyName ? <>with “{keyName}” </> : test ? <>with test keys </> : null;
+  const what = params.provider ? <>to {params.model ?? params.provider} </> : null;
   let body: ReactNode;
   if (test) {
     body = (
@@ -125,7 +127,9 @@ export function UsageEmptyState({
         titleId="usage-empty-title"
         title={
           <>
-            No requests {who}in the {rangeLabel}
+            No requests {who}
+            {what}
+            {phrase}
           </>
         }
         description={test ? <>Send a first request with a test key: it works without any provider account.</> : <QuickstartIntro />}

@@ -3,7 +3,8 @@ import { CreateKeyButton } from "@/components/keys/create-key-button";
 import { KeyDialogsProvider } from "@/components/keys/key-dialogs";
 import { PageHeader } from "@/components/ui/page-header";
 import { ChartCard } from "@/components/usage/chart-card";
-import { costHeadline, formatCompact, formatInteger, formatPercent, plural } from "@/components/usage/format";
+import { formatInteger } from "@/components/usage/format";
+import { KeyTotals } from "@/components/usage/key-totals";
 import { ModelBreakdown } from "@/components/usage/model-breakdown";
 import { UnpricedNotice } from "@/components/usage/notices";
 import { KeyStackedChart, RequestsChart } from "@/components/usage/usage-charts";
@@ -13,8 +14,9 @@ import { pageOwner } from "@/lib/auth/page-owner";
 import { serializeKey } from "@/lib/keys/service";
 import type { ChartPoint } from "@/lib/usage/chart-series";
 import { loadOverview } from "@/lib/usage/dashboard";
-import { parseDashboardParams, RANGE_LABELS } from "@/lib/usage/dashboard-url";
-import { OVERVIEW_DESCRIPTION, QuickstartCard, StatCard, UsageEmptyState } from "./overview";
+import { parseDashboardState, rangePhrase } from "@/lib/usage/dashboard-url";
+import { OVERVIEW_DESCRIPTION, QuickstartCard, UsageEmptyState } from "./overview";
+import { Summary } from "./summary";
 import { providerOptions } from "../provider-options";
 import { requestOrigin } from "../request-origin";
 
@@ -27,16 +29,18 @@ function busiest(points: ChartPoint[], value: (p: ChartPoint) => number): string
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { ownerId, readOnly } = await pageOwner();
-  const params = parseDashboardParams(await searchParams);
+  const now = new Date();
+  const { params, error, attempted } = parseDashboardState(await searchParams, now);
   const records = await listKeys({ ownerId, includeRevoked: true });
   const active = records.map(serializeKey).filter((k) => k.status === "active");
-  const live = active.filter((k) => k.environment === "live").length;
-  const data = await loadOverview({ ownerId, params, keys: records });
+  const data = await loadOverview({ ownerId, params, keys: records, now });
   const origin = await requestOrigin();
 
   const { totals, points, params: shown } = data;
-  const rangeLabel = RANGE_LABELS[shown.range].long;
-  const per = shown.range === "24h" ? "hour" : "day";
+  const phrase = rangePhrase(shown);
+  // "Active keys: 2 of 5": keys with requests in this view, of the environment's keys.
+  const envKeys = new Set([...active.filter((k) => k.environment === shown.env).map((k) => k.id), ...data.keyTotals.map((k) => k.id)]).size;
+  const per = data.range.kind === "instants" ? "hour" : "day";
   const tokens = totals.inputTokens + totals.outputTokens;
 
   return (
@@ -44,7 +48,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       <PageHeader title="Overview" description={OVERVIEW_DESCRIPTION} action={<CreateKeyButton />} />
 
       <div className="mt-6">
-        <UsageFilters data={data} />
+        <UsageFilters data={data} error={error} attempted={attempted} now={now} />
       </div>
       {shown.env === "test" && (
         <p className="mt-3 text-sm text-amber-800">
@@ -59,49 +63,13 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </div>
       )}
 
-      <section aria-label="Summary" className="mt-6 grid gap-4 sm:grid-cols-3 lg:grid-cols-5">
-        <StatCard
-          label="Requests"
-          value={formatInteger(totals.requests)}
-          detail={
-            <span className="truncate">
-              {data.selectedKey ? data.selectedKey.name : `${shown.env === "test" ? "Test" : "Live"} keys`}, {rangeLabel}
-            </span>
-          }
-        />
-        <StatCard
-          label="Tokens"
-          value={formatCompact(tokens)}
-          detail={`${formatCompact(totals.inputTokens)} in · ${formatCompact(totals.outputTokens)} out`}
-        />
-        <StatCard
-          label="Cost"
-          value={costHeadline(totals)}
-          detail={
-            totals.unpricedRequests > 0 ? (
-              <span className="text-amber-800">+ {plural(totals.unpricedRequests, "request")} with unknown cost</span>
-            ) : (
-              "USD at list prices"
-            )
-          }
-        />
-        <StatCard
-          label="Error rate"
-          value={totals.requests > 0 ? formatPercent(totals.errors / totals.requests) : "–"}
-          detail={`${plural(totals.errors, "failed request")}`}
-        />
-        <StatCard
-          label="Active keys"
-          value={active.length}
-          detail={active.length ? `${live} live · ${active.length - live} test` : "None yet"}
-        />
-      </section>
+      <Summary data={data} envKeys={envKeys} />
 
       {totals.requests === 0 ? (
         <UsageEmptyState
           origin={origin}
           params={shown}
-          rangeLabel={rangeLabel}
+          phrase={phrase}
           keyName={data.selectedKey?.name ?? null}
           hasKeys={active.length > 0}
         />
@@ -112,7 +80,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               id="tokens-chart"
               title={`Tokens per ${per}`}
               description="Input and output tokens, stacked by key."
-              summary={`${formatInteger(tokens)} tokens in the ${rangeLabel}.${busiest(points, (p) => p.inputTokens + p.outputTokens)}`}
+              summary={`${formatInteger(tokens)} tokens ${phrase}.${busiest(points, (p) => p.inputTokens + p.outputTokens)}`}
             >
               <KeyStackedChart points={points} series={data.series} metric="tokens" />
             </ChartCard>
@@ -124,7 +92,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                   ? "USD at list prices, stacked by key. Requests with unknown cost are left out."
                   : "USD at list prices, stacked by key."
               }
-              summary={`Cost in the ${rangeLabel}, by key.${busiest(points, (p) => p.costUsd)}`}
+              summary={`Cost ${phrase}, by key.${busiest(points, (p) => p.costUsd)}`}
             >
               <KeyStackedChart points={points} series={data.series} metric="cost" />
             </ChartCard>
@@ -144,8 +112,18 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <h2 id="models-title" className="text-base font-semibold text-zinc-900">
               Usage by model
             </h2>
-            <p className="mt-1 mb-3 text-sm text-zinc-500">Every model called in the {rangeLabel}, most tokens first.</p>
-            <ModelBreakdown models={data.models} />
+            <p className="mt-1 mb-3 text-sm text-zinc-500">
+              Every model called {phrase}, most tokens first. Choose a model to see only its usage.
+            </p>
+            <ModelBreakdown models={data.models} params={shown} />
+          </section>
+
+          <section aria-labelledby="keys-title" className="mt-8">
+            <h2 id="keys-title" className="text-base font-semibold text-zinc-900">
+              Usage by key
+            </h2>
+            <p className="mt-1 mb-3 text-sm text-zinc-500">Every key with requests in this view, most cost first.</p>
+            <KeyTotals keys={data.keyTotals} params={shown} />
           </section>
 
           <QuickstartCard origin={origin} hasKeys={active.length > 0} test={shown.env === "test"} />
