@@ -28,7 +28,7 @@ for (const { name: width, viewport } of widths) {
       await expect(heading(page)).toHaveText("API keys");
       await expect(heading(page)).toBeFocused();
 
-      await page.getByRole("main").locator(`a[href="/dashboard/keys/${key.id}"]`).first().click();
+      await page.getByRole("main").locator(`a[href="/dashboard/keys/${key.id}"]:visible`).first().click();
       await expect(heading(page)).toHaveText(name);
       await expect(heading(page)).toBeFocused();
 
@@ -43,6 +43,21 @@ for (const { name: width, viewport } of widths) {
       await range.click();
       await expect(page).toHaveURL(/range=30d/);
       await expect(heading(page)).not.toBeFocused();
+    });
+
+    test("after creating a key, focus lands on its link in the list (table or phone card)", async ({ page }) => {
+      const name = uniqueName("Focus create");
+      await page.goto("/dashboard/keys");
+      await page.getByRole("main").getByRole("button", { name: "Create key" }).first().click();
+      const create = page.getByRole("dialog", { name: "Create API key" });
+      await create.getByLabel("Name").fill(name);
+      await create.getByRole("button", { name: "Create key" }).click();
+      const reveal = page.getByRole("dialog", { name: "Save your API key" });
+      await reveal.getByRole("button", { name: "I've saved my key" }).click();
+      await expect(reveal).toBeHidden();
+      const focused = page.locator(":focus");
+      await expect(focused).toHaveText(name);
+      await expect(focused).toBeVisible();
     });
 
     test("after a roll, focus lands on the new key; the reveal offers to go to it", async ({ page, request }) => {

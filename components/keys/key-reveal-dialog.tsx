@@ -29,8 +29,12 @@ export function KeyRevealDialog({
   // A ref: by the time the dialog closes, `created` is already null.
   const shown = useRef<string | null>(null);
   if (created) shown.current = created.id;
-  const focusNewKey = () =>
-    shown.current ? document.querySelector<HTMLElement>(`main a[href="/dashboard/keys/${CSS.escape(shown.current)}"]`) : null;
+  // The list renders a table and phone cards, one of them hidden: the visible link.
+  const focusNewKey = () => {
+    if (!shown.current) return null;
+    const links = document.querySelectorAll<HTMLElement>(`main a[href="/dashboard/keys/${CSS.escape(shown.current)}"]`);
+    return [...links].find((a) => a.checkVisibility()) ?? null;
+  };
   return (
     <Dialog open={created !== null} dismissible={false} title="Save your API key" returnFocus={returnFocus} focusOnClose={focusNewKey}>
       {created && <RevealContent created={created} onDone={onDone} />}
