@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogFooter } from "@/components/ui/dialog";
@@ -29,17 +29,36 @@ export function KeyRevealDialog({
   // A ref: by the time the dialog closes, `created` is already null.
   const shown = useRef<string | null>(null);
   if (created) shown.current = created.id;
-  // The list renders a table and phone cards, one of them hidden: the visible link.
-  const focusNewKey = () => {
-    if (!shown.current) return null;
-    const links = document.querySelectorAll<HTMLElement>(`main a[href="/dashboard/keys/${CSS.escape(shown.current)}"]`);
-    return [...links].find((a) => a.checkVisibility()) ?? null;
-  };
+  const focusNewKey = () => (shown.current ? visibleKeyLink(shown.current) : null);
+  // Closed before the page behind had refreshed: focus moves to the link once it shows (a few
+  // seconds at most), unless the person has moved it meanwhile.
+  useEffect(() => {
+    const id = shown.current;
+    if (created || !id) return;
+    const landed = document.activeElement;
+    const deadline = performance.now() + 3_000;
+    let frame = 0;
+    const tick = () => {
+      const link = visibleKeyLink(id);
+      if (link) {
+        if (link !== document.activeElement && (document.activeElement === landed || document.activeElement === document.body))
+          link.focus();
+      } else if (performance.now() < deadline) frame = requestAnimationFrame(tick);
+    };
+    tick();
+    return () => cancelAnimationFrame(frame);
+  }, [created]);
   return (
     <Dialog open={created !== null} dismissible={false} title="Save your API key" returnFocus={returnFocus} focusOnClose={focusNewKey}>
       {created && <RevealContent created={created} onDone={onDone} />}
     </Dialog>
   );
+}
+
+/** The list renders a table and phone cards, one of them hidden: the visible link. */
+function visibleKeyLink(id: string): HTMLElement | null {
+  const links = document.querySelectorAll<HTMLElement>(`main a[href="/dashboard/keys/${CSS.escape(id)}"]`);
+  return [...links].find((a) => a.checkVisibility()) ?? null;
 }
 
 function RevealContent({ created, onDone }: { created: CreatedKey | RolledKey; onDone: () => void }) {
