@@ -57,7 +57,7 @@ export async function flushAllUsage(timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   // At least once: a write already under way holds events the buffer no longer counts.
   do {
-    await Promise.race([flushUsage(), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+    await Promise.race([flushUsage({ urgent: true }), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
   } while (usageRecorderStats().buffered > 0 && Date.now() < deadline);
   return usageRecorderStats().buffered;
 }

@@ -10,12 +10,13 @@ import { flushUsage, pendingCostOf, recordUsage, usageRecorderLimits, usageRecor
 
 // The batch write, with a switch to make the database refuse connections (the fault test in
 // lib/gateway/db-faults.security.db.test.ts does it for real, through a relay).
-const fault = vi.hoisted(() => ({ refusing: false }));
+const fault = vi.hoisted(() => ({ refusing: false, attempts: 0 }));
 vi.mock("@/db/queries/usage-write", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/db/queries/usage-write")>();
   return {
     ...real,
     insertUsageBatch(batch: Parameters<typeof real.insertUsageBatch>[0]) {
+      fault.attempts++;
       if (!fault.refusing) return real.insertUsageBatch(batch);
       const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
       return Promise.reject(new DrizzleQueryError("insert …", [], refused));
@@ -86,7 +87,39 @@ describe("the usage recorder", () => {
 describe("the usage recorder while the database is away", () => {
   afterEach(() => {
     fault.refusing = false;
-    usageRecorderLimits({ maxBuffered: 200_000 });
+    usageRecorderLimits({ maxBuffered: 200_000, retryMs: 1_000, retryMaxMs: 30_000 });
+  });
+
+  it("backs off exponentially however often a flush is asked for, logs the outage once, and a stop still writes at once", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const caller = testCaller();
+    const k = await createKey(caller, { name: "backoff", environment: "live" });
+    usageRecorderLimits({ retryMs: 50, retryMaxMs: 400 });
+    fault.refusing = true;
+    fault.attempts = 0;
+    recordUsage(usageEvent(caller.ownerId, k.id, { costUsd: 0.01 }));
+    // Every request of a serverless function asks for a flush: here, one every 5 ms for 1.5 s.
+    const until = performance.now() + 1_500;
+    while (performance.now() < until) {
+      void flushUsage();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await flushUsage();
+    // Attempts at about 0, 50, 150, 350, 750, 1150 ms, then every 400: far from one per request (300) or per 50 ms (30).
+    expect(fault.attempts).toBeGreaterThanOrEqual(4);
+    expect(fault.attempts).toBeLessThanOrEqual(9);
+    const outageLines = errors.mock.calls.filter((c) => String(c[0]).includes("could not write usage events"));
+    expect(outageLines).toHaveLength(1);
+
+    // The database is back, but the next attempt is far off: a plain flush waits, a stop's flush does not.
+    usageRecorderLimits({ retryMs: 50, retryMaxMs: 60_000 });
+    for (let i = 0; i < 12; i++) await flushUsage({ urgent: true }); // twelve more failures: the backoff is long now
+    fault.refusing = false;
+    await flushUsage();
+    expect(usageRecorderStats().buffered).toBe(1);
+    await flushUsage({ urgent: true });
+    expect(usageRecorderStats().buffered).toBe(0);
+    expect((await stored(k.id)).length).toBe(1);
   });
 
   it("keeps the newest events in a bounded buffer, counts and logs the dropped, writes the rest once it returns", async () => {

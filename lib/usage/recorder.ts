@@ -15,11 +15,11 @@ export type UsageEvent = Omit<UsageEventRow, "id">;
 
 const BATCH = 1_000;
 const FLUSH_EVERY_MS = 1_000;
-/** After a failed write, the next is tried no sooner than this. */
+/** After a failed write the next waits this long, doubling with each failure in a row up to the cap. */
 const RETRY_MS = 1_000;
 /** While writes keep failing, the failure is logged again at most this often. */
 const FAILURE_LOG_EVERY_MS = 60_000;
-const limits = { maxBuffered: 200_000 };
+const limits = { maxBuffered: 200_000, retryMs: RETRY_MS, retryMaxMs: 30_000 };
 
 interface State {
   buffer: UsageEvent[];
@@ -29,8 +29,9 @@ interface State {
   flushing: Promise<void> | null;
   /** The one flush that follows the current one, shared by every caller that asked meanwhile. */
   next: Promise<void> | null;
-  /** No write before this (set by a failed write). */
+  /** No write before this (set by a failed write), and how many writes in a row have failed. */
   retryAt: number;
+  failuresInRow: number;
   /** Since when writes have been failing (null: the last one succeeded), and when that was last logged. */
   failingSince: number | null;
   failureLoggedAt: number;
@@ -57,6 +58,7 @@ const state: State = processSingleton("usageRecorder", () => ({
   flushing: null,
   next: null,
   retryAt: 0,
+  failuresInRow: 0,
   failingSince: null,
   failureLoggedAt: 0,
   written: 0,
@@ -164,7 +166,9 @@ async function analyzeIfGrown(written: number): Promise<void> {
 
 function writeFailed(err: unknown): void {
   const now = Date.now();
-  state.retryAt = now + RETRY_MS;
+  // Backing off: a database that is down is not asked again every second by every instance.
+  state.failuresInRow++;
+  state.retryAt = now + Math.min(limits.retryMs * 2 ** Math.min(state.failuresInRow - 1, 20), limits.retryMaxMs);
   if (state.failingSince !== null && now - state.failureLoggedAt < FAILURE_LOG_EVERY_MS) return;
   const since = state.failingSince === null ? "" : ` (failing for ${Math.round((now - state.failingSince) / 1000)} s)`;
   state.failingSince ??= now;
@@ -179,6 +183,7 @@ function writeSucceeded(): void {
   );
   state.failingSince = null;
   state.retryAt = 0;
+  state.failuresInRow = 0;
 }
 
 /** Bad data (SQLSTATE classes 22 and 23) or a program limit (54): retrying cannot help. Drizzle
@@ -224,10 +229,13 @@ async function drain(): Promise<void> {
   }
 }
 
-/** One drain at a time, none before retryAt (waited for: at most RETRY_MS). */
-async function drainOnce(): Promise<void> {
+/** One drain at a time, none before retryAt; an urgent one (a stop) waits at most RETRY_MS for it. */
+async function drainOnce(urgent: boolean): Promise<void> {
   const wait = state.retryAt - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(wait, RETRY_MS)));
+  if (wait > 0) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, limits.retryMs)));
+    if (!urgent && Date.now() < state.retryAt) return;
+  }
   if (state.flushing) return state.flushing;
   if (state.buffer.length === 0) return;
   if (state.timer) {
@@ -241,23 +249,27 @@ async function drainOnce(): Promise<void> {
   return state.flushing;
 }
 
-/** Writes everything buffered so far (one attempt: after a failure, the events stay buffered for the next). */
-export async function flushUsage(): Promise<void> {
+/**
+ * Writes everything buffered so far (one attempt: after a failure, the events stay buffered for
+ * the next). While writes are backing off it waits a second at most and writes nothing, unless
+ * `urgent` (a stop, which has no later attempt): then it tries at once.
+ */
+export async function flushUsage({ urgent = false }: { urgent?: boolean } = {}): Promise<void> {
   // Whole answers are metered in a setImmediate just after they are sent (lib/gateway/call-record.ts):
   // one turn of the loop lets those already scheduled record their events before this write.
   await new Promise((resolve) => setImmediate(resolve));
-  if (!state.flushing) return drainOnce();
+  if (!state.flushing) return drainOnce(urgent);
   // A write is under way and may not hold our events: every caller meanwhile shares the one after it.
   const current = state.flushing;
   const run = () => {
     state.next = null;
-    return drainOnce();
+    return drainOnce(urgent);
   };
   state.next ??= current.then(run, run);
   return state.next;
 }
 
-/** Tests shrink the buffer to show its bound without a million events. */
+/** Tests shrink the buffer and the backoff to show their bounds without a million events or minutes. */
 export function usageRecorderLimits(next: Partial<typeof limits> = {}): typeof limits {
   return Object.assign(limits, next);
 }
