@@ -13,7 +13,8 @@ export function BudgetMeter({ state }: { state: KeyLimitState }) {
   if (budgetUsd === null) {
     return <span className="block text-sm font-normal text-zinc-600">{formatUsd(spentUsd)} spent this month</span>;
   }
-  const share = Math.min(1, spentUsd / budgetUsd);
+  // A budget stored as $0 (below the column's precision) is spent from the start.
+  const share = budgetUsd > 0 ? Math.min(1, spentUsd / budgetUsd) : 1;
   const near = !budgetReached && share >= BUDGET_WARNING;
   const fill = budgetReached ? "bg-red-600" : near ? "bg-amber-500" : "bg-emerald-600";
   const text = budgetReached ? "text-red-700" : near ? "text-amber-800" : "text-zinc-600";
@@ -43,8 +44,8 @@ export function RefusalCounts({ state }: { state: KeyLimitState }) {
   const { rateLimit, budget, allowList } = state.refusals;
   const items = [
     ["Rate-limited", rateLimit],
-    ["Over budget", budget],
-    ["Blocked by allow-list", allowList],
+    ["over budget", budget],
+    ["blocked by allow-list", allowList],
   ] as const;
   return (
     <span className="block font-normal text-zinc-700">
@@ -54,7 +55,6 @@ export function RefusalCounts({ state }: { state: KeyLimitState }) {
           {label}: <span className={n > 0 ? "font-semibold text-zinc-900" : undefined}>{formatInteger(n)}</span>
         </span>
       ))}
-      <span className="text-zinc-600"> in the last 24 hours</span>
     </span>
   );
 }

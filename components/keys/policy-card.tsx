@@ -83,7 +83,7 @@ export function PolicyCard({
           </ul>
         </Item>
         {limitState && (
-          <Item label="Refused by the gateway" wide>
+          <Item label="Refused by the gateway in the last 24 hours" wide>
             <RefusalCounts state={limitState} />
           </Item>
         )}

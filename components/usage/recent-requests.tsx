@@ -3,7 +3,7 @@
 import { Fragment, useState } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { formatTimestamp } from "@/components/ui/date-time";
-import { TBody, TD, TH, THead, TR, Table } from "@/components/ui/table";
+import { TBody, TD, TH, THead, Table } from "@/components/ui/table";
 import type { RequestView } from "@/lib/usage/key-page";
 import { RequestDetails } from "./request-details";
 import { CostValue } from "./cost-cell";
@@ -58,12 +58,13 @@ export function RecentRequestsTable({ requests }: { requests: RequestView[] }) {
           const panelId = `request-${r.id}-details`;
           return (
             <Fragment key={r.id}>
-              <TR data-request-row="" className={isOpen ? "bg-zinc-50" : undefined}>
+              {/* Shorter than the shared TR's rows: twenty of them should not push the page far down. */}
+              <tr data-request-row="" className={isOpen ? "h-12 bg-zinc-50" : "h-12"}>
                 <TD className="tabular-nums">
                   <button
                     type="button"
                     aria-expanded={isOpen}
-                    aria-controls={panelId}
+                    aria-controls={isOpen ? panelId : undefined}
                     onClick={() => toggle(r.id)}
                     className="-mx-1 inline-flex items-center gap-1 rounded px-1 py-1 font-medium text-zinc-900 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-zinc-900"
                   >
@@ -107,13 +108,15 @@ export function RecentRequestsTable({ requests }: { requests: RequestView[] }) {
                 <TD className="hidden text-right tabular-nums md:table-cell">
                   <CostValue costUsd={r.costUsd ?? 0} requests={1} unpricedRequests={r.costUsd === null ? 1 : 0} />
                 </TD>
-              </TR>
-              <tr id={panelId} hidden={!isOpen} className="bg-zinc-50">
-                <td colSpan={COLUMNS} className="p-0">
-                  {/* Rendered only when open: the local time is the browser's, never the server's. */}
-                  {isOpen && <RequestDetails request={r} />}
-                </td>
               </tr>
+              {/* Rendered only when open: the local time is the browser's, never the server's. */}
+              {isOpen && (
+                <tr id={panelId} className="bg-zinc-50">
+                  <td colSpan={COLUMNS} className="p-0">
+                    <RequestDetails request={r} />
+                  </td>
+                </tr>
+              )}
             </Fragment>
           );
         })}

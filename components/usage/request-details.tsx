@@ -8,11 +8,19 @@ import { formatInteger, formatUsd } from "./format";
 // message text, so nothing secret can show here; the status is explained in words instead.
 
 const localTime = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium", timeZoneName: "short" });
+  new Date(iso).toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    timeZoneName: "short",
+  });
 
 function Field({ label, wide = false, children }: { label: string; wide?: boolean; children: ReactNode }) {
   return (
-    <div className={wide ? "min-w-0 sm:col-span-2" : "min-w-0"}>
+    <div className={wide ? "col-span-2 min-w-0" : "min-w-0"}>
       <dt className="text-xs text-zinc-600">{label}</dt>
       <dd className="mt-0.5 text-sm font-medium break-words text-zinc-900">{children}</dd>
     </div>
@@ -27,11 +35,13 @@ export function RequestDetails({ request: r }: { request: RequestView }) {
     // Sticky: on a phone the table scrolls sideways, and the details stay in view at its left.
     <div className="sticky left-0 max-w-[calc(100vw-2.5rem)] px-4 py-4 whitespace-normal sm:max-w-none">
       <h3 className="text-sm font-semibold text-zinc-900">Request details</h3>
-      <dl className="mt-3 grid gap-x-6 gap-y-3 sm:grid-cols-2 lg:grid-cols-4">
+      <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-3 lg:grid-cols-4">
         <Field label="Time (UTC)">
           <time dateTime={r.ts}>{formatTimestamp(r.ts)}</time>
         </Field>
-        <Field label="Your local time">{localTime(r.ts)}</Field>
+        <Field label="Your local time" wide>
+          {localTime(r.ts)}
+        </Field>
         <Field label="Provider">{r.provider}</Field>
         <Field label="Model">{r.model}</Field>
         <Field label="Endpoint" wide>
