@@ -18,9 +18,11 @@ const localTime = (iso: string) =>
     timeZoneName: "short",
   });
 
-function Field({ label, wide = false, children }: { label: string; wide?: boolean; children: ReactNode }) {
+/** `wide` spans both columns of a phone's grid and two of a desktop's four; "phone" only the former. */
+function Field({ label, wide = false, children }: { label: string; wide?: boolean | "phone"; children: ReactNode }) {
+  const span = wide === "phone" ? "col-span-2 lg:col-span-1" : wide ? "col-span-2" : "";
   return (
-    <div className={wide ? "col-span-2 min-w-0" : "min-w-0"}>
+    <div className={`min-w-0 ${span}`}>
       <dt className="text-xs text-zinc-600">{label}</dt>
       <dd className="mt-0.5 text-sm font-medium break-words text-zinc-900">{children}</dd>
     </div>
@@ -39,7 +41,7 @@ export function RequestDetails({ request: r }: { request: RequestView }) {
         <Field label="Time (UTC)">
           <time dateTime={r.ts}>{formatTimestamp(r.ts)}</time>
         </Field>
-        <Field label="Your local time" wide>
+        <Field label="Your local time" wide="phone">
           {localTime(r.ts)}
         </Field>
         <Field label="Provider">{r.provider}</Field>
