@@ -2,12 +2,23 @@ import type { ReactNode } from "react";
 import { Card, CardHeader } from "@/components/ui/card";
 import { DateTime } from "@/components/ui/date-time";
 import type { KeyView } from "@/lib/keys/service";
+import type { KeyLimitState } from "@/lib/usage/key-state";
+import { BudgetMeter, RefusalCounts } from "./budget-meter";
 import { EditPolicyButton } from "./key-page-actions";
 import { formatBudget, formatLimit, formatRelative, providerName, PERMISSION_LABELS, type ProviderOption } from "./policy-format";
 
 // A key's policy at a glance, on its page. Server-rendered; the Edit button opens the dialog.
 
-export function PolicyCard({ keyView, providers }: { keyView: KeyView; providers: readonly ProviderOption[] }) {
+export function PolicyCard({
+  keyView,
+  providers,
+  limitState = null,
+}: {
+  keyView: KeyView;
+  providers: readonly ProviderOption[];
+  /** Spend against budget and the gateway's refusals, when known. */
+  limitState?: KeyLimitState | null;
+}) {
   const { limits, allowed_providers, allowed_models, expires_at, permissions } = keyView;
   // A revoked key cannot change; a rolled key's policy lives on in its successor.
   const editable = keyView.status !== "revoked" && keyView.replaced_by === null;
@@ -32,7 +43,10 @@ export function PolicyCard({ keyView, providers }: { keyView: KeyView; providers
           {limits.requests_per_minute == null ? none("No limit") : formatLimit(limits.requests_per_minute)}
         </Item>
         <Item label="Tokens per minute">{limits.tokens_per_minute == null ? none("No limit") : formatLimit(limits.tokens_per_minute)}</Item>
-        <Item label="Monthly budget">{limits.monthly_budget_usd == null ? none("No limit") : formatBudget(limits.monthly_budget_usd)}</Item>
+        <Item label="Monthly budget">
+          {limits.monthly_budget_usd == null ? none("No limit") : formatBudget(limits.monthly_budget_usd)}
+          {limitState && <BudgetMeter state={limitState} />}
+        </Item>
         <Item label="Expires">
           {expires_at ? (
             <>
@@ -68,6 +82,11 @@ export function PolicyCard({ keyView, providers }: { keyView: KeyView; providers
             ))}
           </ul>
         </Item>
+        {limitState && (
+          <Item label="Refused by the gateway in the last 24 hours" wide>
+            <RefusalCounts state={limitState} />
+          </Item>
+        )}
       </dl>
     </Card>
   );

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { Anomaly } from "@/lib/usage/anomaly";
-import { formatInteger, formatPercent, plural } from "./format";
+import { formatDate } from "@/components/ui/date-time";
+import { formatInteger, formatPercent, formatUsd, plural } from "./format";
 
 function WarningIcon() {
   return (
@@ -11,16 +12,59 @@ function WarningIcon() {
   );
 }
 
-function Notice({ tone, role, title, children }: { tone: "amber" | "red"; role: "note" | "alert"; title: string; children: ReactNode }) {
+function Notice({
+  tone,
+  role,
+  title,
+  action,
+  children,
+}: {
+  tone: "amber" | "red";
+  role: "note" | "alert";
+  title: string;
+  action?: ReactNode;
+  children: ReactNode;
+}) {
   const colours = tone === "red" ? "border-red-200 bg-red-50 text-red-900" : "border-amber-200 bg-amber-50 text-amber-900";
   return (
-    <div role={role} className={`flex gap-3 rounded-lg border px-4 py-3 text-sm ${colours}`}>
-      <WarningIcon />
-      <div className="min-w-0 space-y-1">
-        <p className="font-semibold">{title}</p>
-        {children}
+    <div role={role} className={`flex flex-wrap gap-3 rounded-lg border px-4 py-3 text-sm ${colours}`}>
+      <div className="flex min-w-0 flex-1 basis-64 gap-3">
+        <WarningIcon />
+        <div className="min-w-0 space-y-1">
+          <p className="font-semibold">{title}</p>
+          {children}
+        </div>
       </div>
+      {action && <div className="flex items-center">{action}</div>}
     </div>
+  );
+}
+
+/** "Jan 1": a reset date, always within the next month, needs no year. */
+export const formatMonthDay = (iso: string) => formatDate(iso).replace(/, \d{4}$/, "");
+
+/**
+ * The key's monthly budget is spent: the gateway answers every call with 402 until the month
+ * ends. `action` is the page's Edit policy button (absent for read-only members).
+ */
+export function BudgetReachedNotice({
+  spentUsd,
+  budgetUsd,
+  resetsAt,
+  action,
+}: {
+  spentUsd: number;
+  budgetUsd: number;
+  resetsAt: string;
+  action?: ReactNode;
+}) {
+  return (
+    <Notice tone="red" role="alert" title="Budget reached" action={action}>
+      <p>Every call gets 402 until {formatMonthDay(resetsAt)} (UTC). Raise the budget to resume.</p>
+      <p>
+        {formatUsd(spentUsd)} of {formatUsd(budgetUsd)} spent this month.
+      </p>
+    </Notice>
   );
 }
 

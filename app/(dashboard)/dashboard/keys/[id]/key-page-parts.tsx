@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { RECENT_LIMIT } from "@/lib/usage/dashboard";
+import { REQUESTS_PAGE_SIZE } from "@/lib/usage/key-page";
 
 // Shared by the key page and its loading skeleton, so both render the same sizes.
 
@@ -10,7 +10,7 @@ export const KEY_CHARTS = {
   tokens: { title: "Tokens per day", description: "Input and output tokens." },
 } as const;
 
-export const RECENT_DESCRIPTION = `The latest ${RECENT_LIMIT} requests with this key, newest first.`;
+export const RECENT_DESCRIPTION = `Every request with this key, newest first, ${REQUESTS_PAGE_SIZE} to a page. Open one for its details.`;
 
 export function KeyBreadcrumb({ name }: { name: string | null }) {
   return (

@@ -23,8 +23,8 @@ export default function KeyLoading() {
           action={<Skeleton className="h-8 w-12" />}
         />
         <div className="grid gap-x-6 gap-y-4 px-5 py-4 sm:grid-cols-2 lg:grid-cols-4">
-          {Array.from({ length: 7 }, (_, i) => (
-            <div key={i} className={i === 6 ? "sm:col-span-2" : undefined}>
+          {Array.from({ length: 8 }, (_, i) => (
+            <div key={i} className={i >= 6 ? "sm:col-span-2" : undefined}>
               <Skeleton className="h-5 w-28" />
               <Skeleton className="mt-1 h-5 w-20" />
             </div>

@@ -9,27 +9,23 @@ import { RolledFrom, RolledNotice, type KeyRef } from "@/components/keys/key-lin
 import { KeyPageActions } from "@/components/keys/key-page-actions";
 import { PolicyCard } from "@/components/keys/policy-card";
 import { buttonClasses } from "@/components/ui/button";
-import { Card, CardHeader } from "@/components/ui/card";
-import { CodeBlock } from "@/components/ui/code-block";
 import { DateTime } from "@/components/ui/date-time";
 import { PageHeading } from "@/components/ui/page-heading";
-import { StatCard } from "@/components/ui/stat-card";
-import { ChartCard } from "@/components/usage/chart-card";
-import { costHeadline, formatCompact, formatInteger, formatPercent, plural } from "@/components/usage/format";
-import { AnomalyNotice } from "@/components/usage/notices";
-import { RecentRequestsTable } from "@/components/usage/recent-requests";
-import { RequestsChart, TokensChart } from "@/components/usage/usage-charts";
+import { AnomalyNotice, BudgetReachedNotice } from "@/components/usage/notices";
 import { listAuditEvents } from "@/db/queries/audit";
 import { getKey } from "@/db/queries/keys";
 import { pageOwner } from "@/lib/auth/page-owner";
 import { serializeAuditEvent, serializeKey } from "@/lib/keys/service";
-import { KEY_PAGE_DAYS, loadKeyUsage, RECENT_LIMIT } from "@/lib/usage/dashboard";
 import { csvHref, dashboardHref } from "@/lib/usage/dashboard-url";
+import { KEY_PAGE_DAYS, loadKeyPage, parseRequestCursor, REQUESTS_PARAM } from "@/lib/usage/key-page";
 import { providerOptions } from "../../provider-options";
 import { requestOrigin } from "../../request-origin";
-import { KEY_CHARTS, KEY_SUMMARY_LABELS, KeyBreadcrumb, RECENT_DESCRIPTION } from "./key-page-parts";
+import { EditPolicyAction } from "./edit-policy-action";
+import { KeyBreadcrumb } from "./key-page-parts";
+import { KeyRequests } from "./key-requests";
+import { KeyCharts, KeySummary, NoUsageCard } from "./key-usage";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 const ACTIVITY_LIMIT = 50;
 
@@ -46,27 +42,17 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: key ? key.name : "Key not found" };
 }
 
-function keyCurl(origin: string, prefix: string, test: boolean): string {
-  return [
-    `curl ${origin}/v1/openai/chat/completions \\`,
-    `  -H "Authorization: Bearer ${prefix}…" \\`,
-    ...(test ? [] : [`  -H "X-Provider-API-Key: sk-…" \\`]),
-    `  -H "Content-Type: application/json" \\`,
-    `  -d '{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Hello!"}]}'`,
-  ].join("\n");
-}
-
-export default async function KeyPage({ params }: Props) {
+export default async function KeyPage({ params, searchParams }: Props) {
   const { id } = await params;
+  const cursor = parseRequestCursor((await searchParams)[REQUESTS_PARAM]);
   const { ownerId, readOnly } = await pageOwner();
-  const data = await loadKeyUsage({ ownerId, keyId: id });
+  const data = await loadKeyPage({ ownerId, keyId: id, cursor });
   // Unknown and foreign ids look the same: not found.
   if (!data) notFound();
 
   const key = serializeKey(data.key);
-  const { totals, points } = data;
+  const { totals, points, limitState, requests } = data;
   const test = key.environment === "test";
-  const tokens = totals.inputTokens + totals.outputTokens;
   const days = points.map((p) => p.bucket);
   const range = { kind: "days" as const, from: days[0], to: days.at(-1)! };
   const period = `last ${KEY_PAGE_DAYS} days`;
@@ -93,7 +79,7 @@ export default async function KeyPage({ params }: Props) {
               <CopyButton value={key.id} label="Copy id" variant="ghost" aria-label="Copy key id" />
             </span>
             <EnvironmentBadge environment={key.environment} />
-            <StatusBadge keyView={key} />
+            <StatusBadge keyView={key} limitState={limitState} />
             <span>
               Created <DateTime iso={key.created_at} />
             </span>
@@ -104,6 +90,17 @@ export default async function KeyPage({ params }: Props) {
         <KeyPageActions keyView={key} />
       </div>
 
+      {limitState?.budgetReached && limitState.budgetUsd !== null && key.status === "active" && (
+        <div className="mt-6">
+          <BudgetReachedNotice
+            spentUsd={limitState.spentUsd}
+            budgetUsd={limitState.budgetUsd}
+            resetsAt={limitState.resetsAt.toISOString()}
+            action={key.replaced_by === null ? <EditPolicyAction keyView={key} /> : undefined}
+          />
+        </div>
+      )}
+
       {successor && (
         <div className="mt-6">
           <RolledNotice keyView={key} successor={successor} />
@@ -111,7 +108,7 @@ export default async function KeyPage({ params }: Props) {
       )}
 
       <section aria-labelledby="policy-title" className="mt-6">
-        <PolicyCard keyView={key} providers={providers} />
+        <PolicyCard keyView={key} providers={providers} limitState={limitState} />
       </section>
 
       {data.anomalies.length > 0 && (
@@ -135,93 +132,14 @@ export default async function KeyPage({ params }: Props) {
         </div>
       </div>
 
-      <section aria-label="Key summary" className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <StatCard label={KEY_SUMMARY_LABELS[0]} value={formatInteger(totals.requests)} detail={period} />
-        <StatCard
-          label={KEY_SUMMARY_LABELS[1]}
-          value={formatCompact(tokens)}
-          detail={`${formatCompact(totals.inputTokens)} in · ${formatCompact(totals.outputTokens)} out`}
-        />
-        <StatCard
-          label={KEY_SUMMARY_LABELS[2]}
-          value={costHeadline(totals)}
-          detail={
-            totals.unpricedRequests > 0 ? (
-              <span className="text-amber-800">+ {plural(totals.unpricedRequests, "request")} with unknown cost</span>
-            ) : test ? (
-              "Simulated: never billed"
-            ) : (
-              "USD at list prices"
-            )
-          }
-        />
-        <StatCard
-          label={KEY_SUMMARY_LABELS[3]}
-          value={totals.requests > 0 ? formatPercent(totals.errors / totals.requests) : "–"}
-          detail={plural(totals.errors, "failed request")}
-        />
-      </section>
+      <KeySummary totals={totals} period={period} test={test} />
+      {totals.requests > 0 ? (
+        <KeyCharts totals={totals} points={points} period={period} />
+      ) : (
+        <NoUsageCard origin={await requestOrigin()} prefix={key.prefix} test={test} everUsed={requests.total > 0} period={period} />
+      )}
 
-      <div className="mt-6 grid gap-6 lg:grid-cols-2">
-        <ChartCard
-          id="key-requests-chart"
-          title={KEY_CHARTS.requests.title}
-          description={KEY_CHARTS.requests.description}
-          summary={`${formatInteger(totals.requests)} requests in the ${period}, ${formatInteger(totals.errors)} failed.`}
-        >
-          <RequestsChart points={points} />
-        </ChartCard>
-        <ChartCard
-          id="key-tokens-chart"
-          title={KEY_CHARTS.tokens.title}
-          description={KEY_CHARTS.tokens.description}
-          summary={`${formatInteger(tokens)} tokens in the ${period}.`}
-        >
-          <TokensChart points={points} />
-        </ChartCard>
-      </div>
-
-      <section aria-labelledby="recent-title" className="mt-8">
-        <h2 id="recent-title" className="text-base font-semibold text-zinc-900">
-          Recent requests
-        </h2>
-        <p className="mt-1 mb-3 text-sm text-zinc-500">{RECENT_DESCRIPTION}</p>
-        {data.recent.length > 0 ? (
-          <>
-            <RecentRequestsTable requests={data.recent} />
-            {data.recent.length === RECENT_LIMIT && (
-              <p className="mt-2 text-sm text-zinc-500">
-                Showing the latest {RECENT_LIMIT}. Download the CSV for totals per day and model.
-              </p>
-            )}
-          </>
-        ) : (
-          <Card>
-            <CardHeader
-              title="No requests with this key yet"
-              description={
-                test
-                  ? "Send one: test keys are answered by the built-in simulator, so no provider key is needed."
-                  : "Send one with this key and your own provider key; it appears here within a second or two."
-              }
-            />
-            <div className="space-y-3 px-5 py-5">
-              <CodeBlock label="curl" code={keyCurl(await requestOrigin(), key.prefix, test)} />
-              <p className="text-sm text-zinc-600">
-                Use the full key where the example shows <code className="font-mono text-[13px] text-zinc-800">{key.prefix}…</code>
-                {test ? (
-                  "."
-                ) : (
-                  <>
-                    {" "}
-                    and your OpenAI key for <code className="font-mono text-[13px] text-zinc-800">sk-…</code>.
-                  </>
-                )}
-              </p>
-            </div>
-          </Card>
-        )}
-      </section>
+      {requests.rows.length > 0 && <KeyRequests keyId={key.id} page={requests} />}
 
       <section aria-labelledby="activity-title" className="mt-8">
         <KeyActivity events={events} providers={providers} limit={ACTIVITY_LIMIT} />
