@@ -1,6 +1,6 @@
 import { formatInteger, formatUsd } from "@/components/usage/format";
 import type { NumberProblem } from "@/lib/forms/typed-number";
-import { ALLOWED_MODELS_MAX, BUDGET_MAX_USD, LIMIT_MAX, MODEL_ENTRY_MAX_LENGTH, NAME_MAX_LENGTH } from "@/lib/keys/bounds";
+import { ALLOWED_MODELS_MAX, BUDGET_MAX_USD, BUDGET_MIN_USD, LIMIT_MAX, MODEL_ENTRY_MAX_LENGTH, NAME_MAX_LENGTH } from "@/lib/keys/bounds";
 
 // What the key forms say about a value they cannot use, in the form's own words: each message
 // names the field as its label does and says what would work. The bounds are the API's own.
@@ -64,6 +64,8 @@ export function budgetMessage(problem: NumberProblem): string {
       return "Monthly budget can't be negative: enter an amount in dollars, like 25 or 12.50, or leave it empty for no budget.";
     case "zero":
       return "Monthly budget must be more than $0: leave it empty for no budget.";
+    case "min":
+      return `Monthly budget must be at least $${BUDGET_MIN_USD}: spend is counted to 4 decimal places.`;
     case "max":
       return `Monthly budget can be at most ${formatUsd(BUDGET_MAX_USD).replace(/\.00$/, "")}.`;
     default:

@@ -42,6 +42,10 @@ describe("an API refusal shown on its field", () => {
       { field: "monthly_budget_usd", message: "Monthly budget must be more than $0: leave it empty for no budget." },
     ],
     [
+      { name: "k", limits: { monthly_budget_usd: 0.00001 } },
+      { field: "monthly_budget_usd", message: "Monthly budget must be at least $0.0001: spend is counted to 4 decimal places." },
+    ],
+    [
       { name: "k", limits: { monthly_budget_usd: 2e7 } },
       { field: "monthly_budget_usd", message: "Monthly budget can be at most $10,000,000." },
     ],
@@ -107,7 +111,7 @@ describe("the form and the API agree on the bounds", () => {
   const cases: [string, string[]][] = [
     ["requests_per_minute", ["0", "1", "1.5", "999999", "1000000", "1000001", "-1"]],
     ["tokens_per_minute", ["0", "1", "1000000000", "1000000001", "2.5"]],
-    ["monthly_budget_usd", ["0", "0.001", "0.01", "10000000", "10000000.01", "-3"]],
+    ["monthly_budget_usd", ["0", "0.00001", "0.00009", "0.0001", "0.001", "0.01", "10000000", "10000000.01", "-3"]],
   ];
   for (const [field, values] of cases) {
     it.each(values)(`${field} %s: the form refuses exactly what the API refuses`, (typed) => {

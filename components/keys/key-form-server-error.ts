@@ -36,7 +36,7 @@ function plainMessage(field: KeyFormField, api: string): string {
     case "tokens_per_minute":
       return limitMessage(field, /at most/.test(api) ? "max" : /whole number/.test(api) ? "fraction" : "format");
     case "monthly_budget_usd":
-      return budgetMessage(/at most/.test(api) ? "max" : /more than 0/.test(api) ? "zero" : "format");
+      return budgetMessage(/at most/.test(api) ? "max" : /at least/.test(api) ? "min" : /more than 0/.test(api) ? "zero" : "format");
     case "expires_at":
       return /future/.test(api) ? EXPIRY_PAST : EXPIRY_MISSING;
     case "allowed_providers": {

@@ -1,6 +1,14 @@
 import type { Permission } from "@/lib/auth/permissions";
 import { parseDollars, parseWholeNumber } from "@/lib/forms/typed-number";
-import { ALLOWED_MODELS_MAX, BUDGET_MAX_USD, LIMIT_MAX, MODEL_ENTRY_MAX_LENGTH, MODEL_PATTERN, NAME_MAX_LENGTH } from "@/lib/keys/bounds";
+import {
+  ALLOWED_MODELS_MAX,
+  BUDGET_MAX_USD,
+  BUDGET_MIN_USD,
+  LIMIT_MAX,
+  MODEL_ENTRY_MAX_LENGTH,
+  MODEL_PATTERN,
+  NAME_MAX_LENGTH,
+} from "@/lib/keys/bounds";
 import {
   budgetMessage,
   EXPIRY_MISSING,
@@ -115,7 +123,7 @@ export function checkPolicy(form: FormData, now = Date.now()): PolicyCheck {
     const typed = String(form.get(field) ?? "");
     const read =
       field === "monthly_budget_usd"
-        ? parseDollars(typed, { max: BUDGET_MAX_USD })
+        ? parseDollars(typed, { min: BUDGET_MIN_USD, max: BUDGET_MAX_USD })
         : parseWholeNumber(typed, { min: 1, max: LIMIT_MAX[field] });
     if (!read.ok) {
       errors[field] = field === "monthly_budget_usd" ? budgetMessage(read.problem) : limitMessage(field, read.problem);

@@ -2,7 +2,7 @@
 // ("1,000,000", "1 000 000", "10,00,000"), exponents ("1e6"), a leading "$" for amounts.
 // Pure and locale-free, so the same text means the same number in every browser and in tests.
 
-export type NumberProblem = "format" | "fraction" | "negative" | "zero" | "max";
+export type NumberProblem = "format" | "fraction" | "negative" | "zero" | "min" | "max";
 
 export type TypedNumber =
   | { ok: true; value: number | null /** The text differs from how the number is usually written. */; reinterpreted: boolean }
@@ -62,7 +62,7 @@ export function parseWholeNumber(raw: string, { min, max }: { min: number; max: 
 }
 
 /** A dollar amount more than 0 and at most `max`; empty is "none" (null). */
-export function parseDollars(raw: string, { max }: { max: number }): TypedNumber {
+export function parseDollars(raw: string, { min = 0, max }: { min?: number; max: number }): TypedNumber {
   const text = raw.trim();
   if (text === "") return { ok: true, value: null, reinterpreted: false };
   const read = readNumber(text, true);
@@ -70,6 +70,7 @@ export function parseDollars(raw: string, { max }: { max: number }): TypedNumber
   const { value, negative } = read;
   if (negative && value !== 0) return { ok: false, problem: "negative" };
   if (value === 0) return { ok: false, problem: "zero" };
+  if (value < min) return { ok: false, problem: "min" };
   if (value > max) return { ok: false, problem: "max" };
   // Only an exponent changes how an amount reads; "25.50" and "$25" say what they mean.
   return { ok: true, value, reinterpreted: /e/i.test(text) };

@@ -9,7 +9,8 @@ export const LIMIT_MAX = {
   tokens_per_minute: 1_000_000_000,
 } as const;
 
-/** A monthly budget is more than 0 and at most this many dollars. */
+/** A monthly budget is at least this (spend is kept to 4 decimal places: less would be stored as $0) and at most the max. */
+export const BUDGET_MIN_USD = 0.0001;
 export const BUDGET_MAX_USD = 10_000_000;
 
 export const ALLOWED_PROVIDERS_MAX = 50;

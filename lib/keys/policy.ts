@@ -1,7 +1,15 @@
 import { z } from "zod";
 import type { KeyRecord } from "@/db/queries/keys";
 import { listProviders } from "@/lib/gateway/providers";
-import { ALLOWED_MODELS_MAX, ALLOWED_PROVIDERS_MAX, BUDGET_MAX_USD, LIMIT_MAX, MODEL_ENTRY_MAX_LENGTH, MODEL_PATTERN } from "./bounds";
+import {
+  ALLOWED_MODELS_MAX,
+  ALLOWED_PROVIDERS_MAX,
+  BUDGET_MAX_USD,
+  BUDGET_MIN_USD,
+  LIMIT_MAX,
+  MODEL_ENTRY_MAX_LENGTH,
+  MODEL_PATTERN,
+} from "./bounds";
 
 // A key's policy: what it may call and how much. Every field is optional; null means
 // "no limit" or "anything". Validated here, enforced by the gateway (lib/limits).
@@ -31,6 +39,7 @@ export const limitsInput = z
       monthly_budget_usd: z
         .number({ error: "limits.monthly_budget_usd must be a number or null." })
         .positive("limits.monthly_budget_usd must be more than 0.")
+        .min(BUDGET_MIN_USD, `limits.monthly_budget_usd must be at least ${BUDGET_MIN_USD}: amounts are kept to 4 decimal places.`)
         .max(BUDGET_MAX_USD, `limits.monthly_budget_usd must be at most ${BUDGET_MAX_USD}.`)
         .nullable()
         .optional(),
