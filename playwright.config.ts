@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
+import { clerkProject } from "./e2e/clerk-project";
 
 // Browser tests run against the real `npm start` server (built app, embedded database)
 // in a system Chromium. Browsers are never downloaded at run time.
@@ -20,6 +21,28 @@ const dataDir = join(import.meta.dirname, ".data-e2e");
 // the database once the server has stopped.
 const serverLog = join(import.meta.dirname, "test-results", "e2e-server.log");
 
+// The same dashboard specs, signed in with Clerk, against a second server in Clerk mode.
+const clerk = clerkProject(import.meta.dirname, port + 4);
+const clerkDataDir = join(import.meta.dirname, ".data-e2e-clerk-project");
+const CLERK_SPECS = ["keys-table", "key-page", "forms", "usage-controls", "focus", "a11y"].map((s) => `**/${s}.spec.ts`);
+
+const chromiumUse = {
+  browserName: "chromium" as const,
+  viewport: { width: 1280, height: 800 },
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  },
+};
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: "test-results/e2e",
@@ -35,7 +58,7 @@ export default defineConfig({
     ["list"],
     ["json", { outputFile: "test-results/e2e.json" }],
     // Last: it fails the run if the web server's log or database holds a secret.
-    ["./e2e/secret-scan-reporter.ts", { log: serverLog, dataDir }],
+    ["./e2e/secret-scan-reporter.ts", { log: serverLog, dataDir: [dataDir, clerkDataDir] }],
   ],
   use: {
     baseURL,
@@ -44,45 +67,50 @@ export default defineConfig({
     screenshot: "only-on-failure",
   },
   projects: [
+    { name: "chromium", use: chromiumUse },
+    { name: "clerk", testMatch: CLERK_SPECS, use: { ...chromiumUse, baseURL: clerk.origin, storageState: clerk.storageState } },
+  ],
+  webServer: [
     {
-      name: "chromium",
-      use: {
-        browserName: "chromium",
-        viewport: { width: 1280, height: 800 },
-        launchOptions: {
-          executablePath: chromiumPath,
-          args: [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-          ],
-        },
+      command: "node e2e/web-server.mjs",
+      url: `${baseURL}/api/health`,
+      // The first run builds the app (`node scripts/start.mjs` builds when sources changed).
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+      env: {
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        DATA_DIR: dataDir,
+        E2E_SERVER_LOG: serverLog,
+        NEXT_TELEMETRY_DISABLED: "1",
+        // Local mode, whatever the developer's shell has: the specs test the no-sign-in dashboard.
+        CLERK_SECRET_KEY: "",
+        NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "",
+        DATABASE_URL: "",
+      },
+    },
+    {
+      // Started after the first, which has built the app: this one finds the build current.
+      command: "node e2e/web-server.mjs",
+      url: `${clerk.origin}/api/health`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+      env: {
+        PORT: String(port + 4),
+        HOST: "127.0.0.1",
+        DATA_DIR: clerkDataDir,
+        E2E_SERVER_LOG: join(import.meta.dirname, "test-results", "e2e-server-clerk.log"),
+        E2E_KEEP_LOGS: "1",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: "",
+        ...clerk.env,
       },
     },
   ],
-  webServer: {
-    command: "node e2e/web-server.mjs",
-    url: `${baseURL}/api/health`,
-    // The first run builds the app (`node scripts/start.mjs` builds when sources changed).
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-    env: {
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      DATA_DIR: dataDir,
-      E2E_SERVER_LOG: serverLog,
-      NEXT_TELEMETRY_DISABLED: "1",
-      // Local mode, whatever the developer's shell has: the specs test the no-sign-in dashboard.
-      CLERK_SECRET_KEY: "",
-      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "",
-      DATABASE_URL: "",
-    },
-  },
 });

@@ -1,9 +1,10 @@
 import { expect, test } from "@playwright/test";
 import { expectNoSeriousA11yViolations } from "./axe";
+import { CLERK_E2E_USER } from "./clerk-project";
 import { createKeyViaApi, headerCreateButton, screenshotPath, uniqueName } from "./helpers";
 
-// Every page and dialog of the local-mode dashboard, scanned with axe at a desktop and a phone
-// width: no serious or critical violation. (Clerk mode's pages: e2e/clerk-dashboard.spec.ts.)
+// Every page and dialog of the dashboard, scanned with axe at a desktop and a phone width: no
+// serious or critical violation. Run in local mode and, by the "clerk" project, signed in.
 
 const widths = [
   { name: "desktop", viewport: { width: 1280, height: 800 } },
@@ -16,6 +17,13 @@ for (const { name: width, viewport } of widths) {
 
     test("every page: overview (live and test), keys, a key's page, an unknown key", async ({ page, request }) => {
       const key = await createKeyViaApi(request, uniqueName("a11y"));
+      // The "clerk" project runs this spec signed in (e2e/clerk-project.ts): say which mode this is.
+      await page.goto("/dashboard");
+      if (test.info().project.name === "clerk") {
+        await expect(page.locator("[data-session-summary]")).toContainText(`Signed in as ${CLERK_E2E_USER.sub}`);
+      } else {
+        await expect(page.getByText("Local mode:")).toBeVisible();
+      }
       for (const [what, path] of [
         ["overview", "/dashboard"],
         ["overview, test keys", "/dashboard?env=test"],
@@ -26,7 +34,8 @@ for (const { name: width, viewport } of widths) {
         await page.goto(path);
         await expect(page.getByRole("main")).toBeVisible();
         await expectNoSeriousA11yViolations(page, `${what} (${width})`);
-        await page.screenshot({ path: screenshotPath(`page-${what.replace(/\W+/g, "-")}-${width}`), fullPage: true });
+        const mode = test.info().project.name === "clerk" ? "clerk-" : "";
+        await page.screenshot({ path: screenshotPath(`page-${mode}${what.replace(/\W+/g, "-")}-${width}`), fullPage: true });
       }
       // The key page copies the key's id (what the API and the audit log name it by).
       await page.goto(`/dashboard/keys/${key.id}`);

@@ -13,8 +13,8 @@ import { scanRowsForSecrets } from "../testing/secret-scan-db";
 export interface SecretScanOptions {
   /** The web server's log: it must exist, or the scan cannot vouch for the run. */
   log: string;
-  /** The web server's PGlite data directory, read once the server has stopped. */
-  dataDir: string;
+  /** The web servers' PGlite data directories, read once the servers have stopped. */
+  dataDir: string | string[];
 }
 
 /** Findings in a log, one line at a time, so each names its line. */
@@ -56,15 +56,17 @@ export default class SecretScanReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<{ status: FullResult["status"] } | undefined> {
-    const { log, dataDir } = this.options;
-    const missing = [log, dataDir].filter((p) => !existsSync(p));
+    const { log } = this.options;
+    const dataDirs = [this.options.dataDir].flat();
+    const missing = [log, ...dataDirs].filter((p) => !existsSync(p));
     if (missing.length) {
       console.error(`Secret scan: ${missing.join(" and ")} missing, so the run could not be scanned.`);
       return { status: failed(result) };
     }
     let findings: Finding[];
     try {
-      findings = [...logsToScan(log).flatMap(scanLog), ...(await scanDataDir(dataDir))];
+      findings = logsToScan(log).flatMap(scanLog);
+      for (const dir of dataDirs) findings.push(...(await scanDataDir(dir)));
     } catch (err) {
       console.error(`Secret scan: could not read the web server's log or database: ${(err as Error).message}`);
       return { status: failed(result) };

@@ -6,9 +6,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const dataDir = process.env.DATA_DIR;
-if (!dataDir || !/\.data-e2e\/?$/.test(dataDir)) {
+if (!dataDir || !/\.data-e2e(-[a-z-]+)?\/?$/.test(dataDir)) {
   // Refuse to delete anything but the e2e database.
-  console.error(`e2e/web-server.mjs: DATA_DIR must end in .data-e2e, got ${dataDir ?? "(unset)"}`);
+  console.error(`e2e/web-server.mjs: DATA_DIR must end in .data-e2e or .data-e2e-<name>, got ${dataDir ?? "(unset)"}`);
   process.exit(1);
 }
 rmSync(dataDir, { recursive: true, force: true });
@@ -18,7 +18,10 @@ rmSync(dataDir, { recursive: true, force: true });
 const logPath = process.env.E2E_SERVER_LOG ?? fileURLToPath(new URL("../test-results/e2e-server.log", import.meta.url));
 mkdirSync(dirname(logPath), { recursive: true });
 // The reporter scans every e2e-server*.log there: a previous run's must not count for this one.
-for (const f of readdirSync(dirname(logPath))) if (/^e2e-server.*\.log$/.test(f)) rmSync(join(dirname(logPath), f), { force: true });
+// The first server clears them; a second one (E2E_KEEP_LOGS) must not delete the first's open log.
+if (!process.env.E2E_KEEP_LOGS) {
+  for (const f of readdirSync(dirname(logPath))) if (/^e2e-server.*\.log$/.test(f)) rmSync(join(dirname(logPath), f), { force: true });
+}
 const log = openSync(logPath, "w");
 
 const start = fileURLToPath(new URL("../scripts/start.mjs", import.meta.url));
