@@ -29,6 +29,10 @@ const schema = z.object({
   DATABASE_URL: optionalString,
   DATABASE_DRIVER: z.enum(["pg", "neon", "pglite"]).optional(),
   REDIS_URL: optionalString,
+  /** A rate-limit call waits this long for Redis; one slow answer is not an outage. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce.number().int().min(20).max(30_000).default(1_000),
+  /** While Redis is away: each instance admits its share of a limit, or limited keys get 429. */
+  RATE_LIMIT_WHEN_REDIS_DOWN: z.enum(["share", "refuse"]).default("share"),
   CLERK_SECRET_KEY: optionalString,
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: optionalString,
   CLERK_JWT_KEY: optionalString,

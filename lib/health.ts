@@ -44,7 +44,8 @@ export async function checkHealth() {
     database_latency_ms: Math.round((performance.now() - started) * 10) / 10,
     mode: env.clerkEnabled ? "clerk" : "local",
     redis,
-    rate_limits: limits.backend === "redis" ? "shared" : "per-instance",
+    rate_limits: limits.backend === "redis" ? "shared" : limits.redisConfigured ? "per-instance share" : "per-instance",
+    ...(limits.instances !== undefined ? { instances: limits.instances } : {}),
     draining: isDraining(),
   };
 }

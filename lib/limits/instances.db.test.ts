@@ -157,7 +157,7 @@ describe.skipIf(!process.env.DATABASE_URL)("two gateway instances sharing Postgr
     expect(await chat(b, key)).toBe(200);
     const health = await fetch(`${a.origin}/api/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "degraded", redis: "unavailable", rate_limits: "per-instance" });
+    expect(await health.json()).toMatchObject({ status: "degraded", redis: "unavailable", rate_limits: "per-instance share" });
     expect(a.logs.join("")).toContain("per-instance until Redis returns");
 
     await redis.start();

@@ -29,7 +29,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function instances(count: number, opts: { prefix?: string; url?: string } = {}) {
+function instances(count: number, opts: { prefix?: string; url?: string; whenRedisDown?: "share" | "refuse" } = {}) {
   const clock = { now: T0 + 1_000 };
   const logs: string[][] = [];
   const prefix = opts.prefix ?? `t${Math.random().toString(36).slice(2, 8)}:`;
@@ -40,6 +40,9 @@ function instances(count: number, opts: { prefix?: string; url?: string } = {}) 
       now: () => clock.now,
       keyPrefix: prefix,
       log: (m) => logs[i].push(m),
+      redisTimeoutMs: 200,
+      heartbeatIntervalMs: 100,
+      whenRedisDown: opts.whenRedisDown,
     });
     opened.push(limiter);
     return limiter;
@@ -56,6 +59,8 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, timeo
 }
 
 const healthy = (limiters: Limiter[]) => () => limiters.every((l) => l.status().redisHealthy);
+/** Every instance has seen every other's heartbeat. */
+const allSeen = (limiters: Limiter[]) => () => limiters.every((l) => l.status().instances === limiters.length);
 
 async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
@@ -77,7 +82,8 @@ describe("limiter (redis)", () => {
     // Each admitted request saw a different count: remaining 5, 4, …, 0.
     const remaining = decisions.filter((d) => d.allowed).map((d) => d.headers["x-ratelimit-remaining-requests"]);
     expect(remaining.sort()).toEqual(["0", "1", "2", "3", "4", "5"]);
-    for (const l of limiters) expect(l.status()).toEqual({ backend: "redis", redisConfigured: true, redisHealthy: true, detail: "redis" });
+    for (const l of limiters)
+      expect(l.status()).toMatchObject({ backend: "redis", redisConfigured: true, redisHealthy: true, detail: "redis" });
   });
 
   it("shares the token window: a settle on one instance is seen by the other", async () => {
@@ -145,16 +151,16 @@ describe("limiter (redis)", () => {
     await until("connected", healthy(limiters));
     await limiters[0].acquire("k", { requestsPerMinute: 3, tokensPerMinute: 100 }, 5);
     const key = `${prefix}k:${Math.floor(clock.now / WINDOW_MS)}`;
-    expect(await admin.hgetall(key)).toEqual({ r: "1", t: "5" });
+    expect(await admin.hgetall(key)).toMatchObject({ r: "1", t: "5" });
     const ttl = await admin.pttl(key);
     expect(ttl).toBeGreaterThan(2 * WINDOW_MS - 5_000);
     expect(ttl).toBeLessThanOrEqual(2 * WINDOW_MS);
   });
 
-  it("falls back to memory when Redis stops, logs once, and shares again when it returns", async () => {
+  it("while Redis is stopped each instance admits its share, logs once, and adds its counts back when Redis returns", async () => {
     const { clock, limiters, logs } = instances(2);
     const [a, b] = limiters;
-    await until("both connected", healthy(limiters));
+    await until("both connected and seen", async () => healthy(limiters)() && allSeen(limiters)());
     const reserved = await a.acquire("tok", { tokensPerMinute: 1000 }, 100);
 
     await server.stop();
@@ -165,16 +171,21 @@ describe("limiter (redis)", () => {
     await expect(a.settle(reserved.reservation!, 500)).resolves.toBeUndefined();
     await until("both unhealthy", () => limiters.every((l) => !l.status().redisHealthy));
     for (const l of limiters) {
-      expect(l.status()).toEqual({ backend: "memory", redisConfigured: true, redisHealthy: false, detail: "memory (redis unavailable)" });
+      expect(l.status()).toMatchObject({
+        backend: "memory",
+        redisConfigured: true,
+        redisHealthy: false,
+        detail: "memory (redis unavailable)",
+      });
     }
-    // Per instance now: each lets its own 6 through (5 more for a, which took one above).
+    // Two instances alive: each admits 3 of the 6 (2 more for a, which took one above), not 6 each.
     const { value: during, ms: burstMs } = await timed(() => burst(limiters, "k", spec, 20));
     expect(burstMs).toBeLessThan(2_000);
-    expect(during.filter((d, i) => d.allowed && i % 2 === 0)).toHaveLength(5);
-    expect(during.filter((d, i) => d.allowed && i % 2 === 1)).toHaveLength(6);
+    expect(during.filter((d, i) => d.allowed && i % 2 === 0)).toHaveLength(2);
+    expect(during.filter((d, i) => d.allowed && i % 2 === 1)).toHaveLength(3);
     for (const l of logs) {
       expect(l).toHaveLength(1);
-      expect(l[0]).toContain("rate limits are per-instance until Redis returns");
+      expect(l[0]).toContain("each instance admits its share of every limit (1/2 of what is left) until Redis returns");
     }
 
     await server.start();
@@ -183,13 +194,52 @@ describe("limiter (redis)", () => {
       expect(l).toHaveLength(2);
       expect(l[1]).toMatch(/Redis is back/);
     }
+    // The minute's 6, admitted while Redis was away, are added back: nothing more this minute.
+    const sameMinute = await burst(limiters, "k", spec, 10);
+    expect(sameMinute.filter((d) => d.allowed)).toHaveLength(0);
     clock.now += WINDOW_MS;
     const after = await burst(limiters, "k", spec, 20);
     expect(after.filter((d) => d.allowed)).toHaveLength(6);
     expect(b.status().backend).toBe("redis");
   });
 
-  it("answers from memory within the timeout when Redis stops answering (paused)", async () => {
+  it("three instances around a Redis restart admit the minute's limit once, not three times", async () => {
+    const { limiters } = instances(3);
+    await until("all connected and seen", async () => healthy(limiters)() && allSeen(limiters)());
+    const spec = { requestsPerMinute: 300 };
+    const before = await burst(limiters, "r300", spec, 90);
+    expect(before.every((d) => d.allowed)).toBe(true);
+    await server.stop();
+    // Each of three had 30 of its 100 admitted by Redis: each may admit 70 more of the 600 asked for.
+    const during = await burst(limiters, "r300", spec, 600);
+    expect(during.filter((d) => d.allowed)).toHaveLength(210);
+    await server.start();
+    await until("all healthy again", healthy(limiters), 15_000);
+    const afterwards = await burst(limiters, "r300", spec, 60);
+    expect(afterwards.filter((d) => d.allowed)).toHaveLength(0);
+  });
+
+  it("refuses limited keys while Redis is away when told to, and serves keys without limits", async () => {
+    const { limiters, logs } = instances(1, { whenRedisDown: "refuse" });
+    const [a] = limiters;
+    await until("connected", healthy(limiters));
+    await server.stop();
+    try {
+      await until("unhealthy", async () => {
+        await a.acquire("z", { requestsPerMinute: 100 }, 0);
+        return !a.status().redisHealthy;
+      });
+      const refused = await a.acquire("z", { requestsPerMinute: 100 }, 0);
+      expect(refused).toMatchObject({ allowed: false, refusedBy: "requests" });
+      expect((await a.acquire("free", {}, 0)).allowed).toBe(true);
+      expect(logs[0][0]).toContain("limited keys are refused until Redis returns");
+    } finally {
+      await server.start();
+    }
+    await until("healthy again", healthy(limiters), 15_000);
+  });
+
+  it("a slow answer is not an outage: one timeout keeps Redis in use, three in a row switch to the share", async () => {
     const { limiters, logs } = instances(1);
     const [a] = limiters;
     await until("connected", healthy(limiters));
@@ -198,12 +248,17 @@ describe("limiter (redis)", () => {
       const { value, ms } = await timed(() => a.acquire("p", { requestsPerMinute: 1 }, 0));
       expect(value.allowed).toBe(true);
       expect(ms).toBeLessThan(1_000);
+      expect(a.status().redisHealthy).toBe(true);
+      expect(logs[0]).toHaveLength(0);
+      await a.acquire("p2", { requestsPerMinute: 5 }, 0);
+      await a.acquire("p3", { requestsPerMinute: 5 }, 0);
       expect(a.status().redisHealthy).toBe(false);
       expect(logs[0]).toHaveLength(1);
       expect(logs[0][0]).toMatch(/timed out/i);
-      // Down: later calls skip Redis altogether.
-      const { ms: next } = await timed(() => a.acquire("p", { requestsPerMinute: 1 }, 0));
-      expect(next).toBeLessThan(50);
+      // Down: later calls skip Redis altogether, and "p" has had its one this minute.
+      const { value: next, ms: nextMs } = await timed(() => a.acquire("p", { requestsPerMinute: 1 }, 0));
+      expect(nextMs).toBeLessThan(50);
+      expect(next.allowed).toBe(false);
     } finally {
       server.resume();
     }
@@ -212,7 +267,6 @@ describe("limiter (redis)", () => {
 
   it("carries on from the shared count when Redis times out mid-minute, not from zero", async () => {
     const { limiters } = instances(1);
-    const [a] = limiters;
     await until("connected", healthy(limiters));
     const spec = { requestsPerMinute: 6 };
     const before = await burst(limiters, "mid", spec, 4);
@@ -220,9 +274,8 @@ describe("limiter (redis)", () => {
     server.pause();
     try {
       const during = await burst(limiters, "mid", spec, 6);
-      // 4 already counted in Redis: memory lets the last 2 of this minute's 6 through, no more.
+      // 4 already counted in Redis: this one instance lets the last 2 of this minute's 6 through, no more.
       expect(during.filter((d) => d.allowed)).toHaveLength(2);
-      expect(a.status().redisHealthy).toBe(false);
     } finally {
       server.resume();
     }

@@ -1,15 +1,20 @@
 // Shared window counters in Redis, for several gateway instances behind one load balancer.
 // One Lua script checks and counts both limits atomically (EVALSHA, EVAL when the server answers
-// NOSCRIPT, e.g. after a restart or SCRIPT FLUSH). Redis trouble never reaches the caller: the
-// call is answered from the per-instance MemoryCounters, the outage is logged once, a probe
-// PINGs Redis every second, and the first answer switches back (logged once too).
-import { createHash } from "node:crypto";
+// NOSCRIPT, e.g. after a restart or SCRIPT FLUSH). Each instance also beats a heartbeat into
+// Redis, so every one knows how many are alive. Redis trouble never reaches the caller:
+// - a slow answer (one timeout) is answered by this instance's share (./limiter-fallback.ts),
+//   but is not an outage; a lost connection, or three timeouts in a row, is;
+// - during an outage every call gets that share, or is refused (redisDown: "refuse"); it is
+//   logged once, a probe PINGs Redis every second, and once Redis answers, what this instance
+//   admitted meanwhile is added to the shared counts before they are used again.
+import { createHash, randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import type { MemoryCounters } from "./limiter-memory";
+import { FallbackCounters } from "./limiter-fallback";
 import type { RefusedBy, TakeResult } from "./types";
 
-// KEYS[1]: one key's counters for one window, a hash {r = requests, t = tokens}.
-// ARGV: rpm (-1 = none), tpm (-1 = none), estimated tokens, time to live in ms.
+// KEYS[1]: one key's counters for one window, a hash {r = requests, t = tokens, and per instance
+// r:<id>, t:<id>, what it admitted}. ARGV: rpm (-1 = none), tpm (-1 = none), estimated tokens,
+// time to live in ms, instance id.
 // Returns {allowed 0|1, refused 0|1 requests|2 tokens, requests, tokens}. Same rule as refusal().
 const TAKE = script(`
 local rpm, tpm, est = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -21,7 +26,11 @@ elseif rpm >= 0 and r >= rpm then refused = 1
 elseif tpm >= 0 and (t >= tpm or t + est > tpm) then refused = 2 end
 if refused > 0 then return {0, refused, r, t} end
 r = redis.call('HINCRBY', KEYS[1], 'r', 1)
-if est > 0 then t = redis.call('HINCRBY', KEYS[1], 't', est) end
+redis.call('HINCRBY', KEYS[1], 'r:' .. ARGV[5], 1)
+if est > 0 then
+  t = redis.call('HINCRBY', KEYS[1], 't', est)
+  redis.call('HINCRBY', KEYS[1], 't:' .. ARGV[5], est)
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {1, 0, r, t}
 `);
@@ -35,6 +44,34 @@ if t < 0 then redis.call('HSET', KEYS[1], 't', 0) end
 return 1
 `);
 
+// KEYS[1]: one key's counters for one window. ARGV: instance id, all it admitted this window
+// (through Redis and alone), ttl. Adds what Redis does not hold of it: only the outage's counts
+// when Redis kept its data, everything when a restart lost it; never one request twice.
+const MERGE = script(`
+for _, f in ipairs({'r', 't'}) do
+  local mine = f .. ':' .. ARGV[1]
+  local held = tonumber(redis.call('HGET', KEYS[1], mine)) or 0
+  local add = tonumber(ARGV[f == 'r' and 2 or 3]) - held
+  if add > 0 then
+    redis.call('HINCRBY', KEYS[1], f, add)
+    redis.call('HINCRBY', KEYS[1], mine, add)
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1
+`);
+
+// KEYS[1]: a sorted set of instance ids by their last beat. ARGV: now, id, oldest beat alive, ttl.
+const HEARTBEAT = script(`
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return redis.call('ZCARD', KEYS[1])
+`);
+
+/** Timeouts in a row that make a slow Redis an outage. */
+const TIMEOUTS_FOR_OUTAGE = 3;
+
 function script(source: string) {
   return { source: source.trim(), sha: createHash("sha1").update(source.trim()).digest("hex") };
 }
@@ -45,13 +82,17 @@ export interface RedisCountersOptions {
   url: string;
   keyPrefix: string;
   windowMs: number;
-  /** Answers while Redis is away. */
-  memory: MemoryCounters;
+  /** The current window (the limiter's clock). */
+  window: () => number;
   log: (msg: string) => void;
-  /** Longest a limiter call waits on Redis before answering from memory. */
+  /** Longest a limiter call waits on Redis before answering from this instance's share. */
   timeoutMs: number;
   /** How often an unhealthy limiter PINGs Redis. */
   probeIntervalMs: number;
+  /** How often this instance says it is alive; an instance silent for three beats is not counted. */
+  heartbeatIntervalMs: number;
+  /** While Redis is away: admit this instance's share of each limit, or refuse limited keys. */
+  whenDown: "share" | "refuse";
 }
 
 export class RedisCounters {
@@ -59,7 +100,13 @@ export class RedisCounters {
   private readonly client: Redis;
   private readonly ready: Promise<void>;
   private probeTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   private probing = false;
+  private timeoutsInRow = 0;
+  private readonly fallback = new FallbackCounters();
+  private readonly instanceId = randomUUID();
+  /** Instances alive at the last heartbeat, this one included. */
+  private instances = 1;
 
   constructor(private readonly opts: RedisCountersOptions) {
     this.client = new Redis(opts.url, {
@@ -77,7 +124,10 @@ export class RedisCounters {
       resolveReady();
       if (this.mode === "connecting") this.mode = "up";
       else if (this.mode === "down") void this.probe();
+      void this.heartbeat();
     });
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), opts.heartbeatIntervalMs);
+    this.heartbeatTimer.unref();
     // Without a listener ioredis prints every reconnect failure; the outage is logged once instead.
     this.client.on("error", (err: Error) => this.markDown(err));
     this.client.on("close", () => {
@@ -85,28 +135,41 @@ export class RedisCounters {
     });
   }
 
-  status(): { healthy: boolean; mode: Mode } {
-    return { healthy: this.mode === "up", mode: this.mode };
+  status(): { healthy: boolean; mode: Mode; instances: number } {
+    return { healthy: this.mode === "up", mode: this.mode, instances: this.instances };
+  }
+
+  /** This instance's answer without Redis: its share of what is left, or a refusal. */
+  private alone(keyId: string, window: number, rpm: number | null, tpm: number | null, estimate: number): TakeResult {
+    if (this.opts.whenDown === "refuse") {
+      const refusedBy: RefusedBy = rpm !== null ? "requests" : "tokens";
+      return { allowed: false, refusedBy, requests: rpm ?? 0, tokens: tpm ?? 0, backend: "memory" };
+    }
+    return this.fallback.take(keyId, window, rpm, tpm, estimate, this.instances);
   }
 
   async take(keyId: string, window: number, rpm: number | null, tpm: number | null, estimate: number): Promise<TakeResult> {
     if (this.mode === "connecting") await this.waitReady();
-    if (this.mode !== "up") return this.opts.memory.take(keyId, window, rpm, tpm, estimate);
+    if (this.mode !== "up") return this.alone(keyId, window, rpm, tpm, estimate);
     try {
-      const reply = (await this.run(TAKE, this.key(keyId, window), [rpm ?? -1, tpm ?? -1, estimate, 2 * this.opts.windowMs])) as [
-        number,
-        number,
-        number,
-        number,
-      ];
+      const args = [rpm ?? -1, tpm ?? -1, estimate, 2 * this.opts.windowMs, this.instanceId];
+      const reply = (await this.run(TAKE, this.key(keyId, window), args)) as [number, number, number, number];
       const [allowed, refused, requests, tokens] = reply.map(Number);
       const refusedBy: RefusedBy | undefined = refused === 1 ? "requests" : refused === 2 ? "tokens" : undefined;
-      this.opts.memory.observe(keyId, window, requests, tokens);
+      this.timeoutsInRow = 0;
+      this.fallback.observe(keyId, window, requests, tokens, allowed === 1, estimate);
       return { allowed: allowed === 1, refusedBy, requests, tokens, backend: "redis" };
     } catch (err) {
-      this.markDown(err);
-      return this.opts.memory.take(keyId, window, rpm, tpm, estimate);
+      // A slow answer is not an outage: only a lost connection, or timeouts in a row, are.
+      const timedOut = err instanceof Error && /timed out/i.test(err.message);
+      if (!timedOut || ++this.timeoutsInRow >= TIMEOUTS_FOR_OUTAGE) this.markDown(err);
+      return this.alone(keyId, window, rpm, tpm, estimate);
     }
+  }
+
+  /** A reservation counted in this instance's share (Redis was away when it was made). */
+  adjustLocal(keyId: string, window: number, delta: number): void {
+    this.fallback.adjust(keyId, window, delta);
   }
 
   async adjust(keyId: string, window: number, delta: number): Promise<void> {
@@ -122,6 +185,8 @@ export class RedisCounters {
   async close(): Promise<void> {
     this.mode = "closed";
     this.stopProbe();
+    clearInterval(this.heartbeatTimer);
+    this.fallback.clear();
     if (this.client.status === "ready") {
       await Promise.race([this.client.quit().catch(() => undefined), sleep(this.opts.timeoutMs)]);
     }
@@ -150,7 +215,11 @@ export class RedisCounters {
     if (this.mode === "down" || this.mode === "closed") return;
     this.mode = "down";
     const reason = err instanceof Error ? err.message : String(err);
-    this.opts.log(`Redis unavailable (${reason}): rate limits are per-instance until Redis returns`);
+    const rule =
+      this.opts.whenDown === "refuse"
+        ? "limited keys are refused"
+        : `each instance admits its share of every limit (1/${this.instances} of what is left)`;
+    this.opts.log(`Redis unavailable (${reason}): ${rule} until Redis returns`);
     this.probeTimer = setInterval(() => void this.probe(), this.opts.probeIntervalMs);
     this.probeTimer.unref();
   }
@@ -161,15 +230,33 @@ export class RedisCounters {
     try {
       await this.client.ping();
       if (this.mode !== "down") return;
+      // What this instance admitted meanwhile is added first: the minute's spent counts stay spent.
+      const local = this.fallback.local(this.opts.window());
+      const ttl = 2 * this.opts.windowMs;
+      await Promise.all(local.map((c) => this.run(MERGE, this.key(c.keyId, c.window), [this.instanceId, c.requests, c.tokens, ttl])));
+      if (this.mode !== "down") return;
       this.mode = "up";
+      this.timeoutsInRow = 0;
       this.stopProbe();
-      // Counts taken during the outage were this instance's alone; Redis holds the shared ones.
-      this.opts.memory.clear();
-      this.opts.log("Redis is back: rate limits are shared across instances again");
+      this.fallback.clear();
+      this.opts.log(`Redis is back: rate limits are shared across instances again (${local.length} keys' counts of this minute added)`);
+      void this.heartbeat();
     } catch {
       // Still away; the next tick tries again.
     } finally {
       this.probing = false;
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.mode !== "up") return;
+    const now = Date.now();
+    const every = this.opts.heartbeatIntervalMs;
+    try {
+      const alive = await this.run(HEARTBEAT, `${this.opts.keyPrefix}instances`, [now, this.instanceId, now - 3 * every, 6 * every]);
+      this.instances = Math.max(1, Number(alive));
+    } catch {
+      // The count last seen stands; an outage is the limiter calls' to notice.
     }
   }
 

@@ -2,7 +2,7 @@
 // exact under concurrency on one instance (memory) or across many (Redis, REDIS_URL).
 //
 // API
-//   const limiter = createLimiter({ redisUrl, now?, keyPrefix?, log?, redisTimeoutMs?, probeIntervalMs? });
+//   const limiter = createLimiter({ redisUrl, now?, keyPrefix?, log?, redisTimeoutMs?, probeIntervalMs?, whenRedisDown? });
 //   const d = await limiter.acquire(keyId, { requestsPerMinute, tokensPerMinute }, estimatedTokens);
 //   set d.headers on the response (also on the 429);
 //   if (!d.allowed) → 429 with `Retry-After: d.retryAfterSeconds` (d.refusedBy says which limit;
@@ -28,10 +28,13 @@
 // finishes after its window ended is charged to that past window only (settling it is a no-op),
 // so the next window does not see it. Estimating prompt + max_tokens makes the overshoot ≤ 0.
 //
-// Redis: one hash per key and window ({r, t}), expiring after 2 windows. Redis errors (refused,
-// 200 ms timeout, not connected) answer that call from this instance's memory counters, log once
-// "rate limits are per-instance until Redis returns", and PING every second until it answers
-// (logged once). During an outage each of N instances admits the full limit: up to N × the limit.
+// Redis: one hash per key and window ({r, t}), expiring after 2 windows. A call that Redis does not
+// answer within redisTimeoutMs (default 1 s) gets this instance's share; a lost connection or
+// three timeouts in a row are an outage (limiter-redis.ts). While Redis is away each of the N
+// instances last seen alive admits at most floor((limit − count Redis last answered) / N) of the
+// minute, so together they stay within the limit, or refuses limited keys (whenRedisDown:
+// "refuse"); once Redis answers, what each admitted alone is added to the shared count. The
+// bound assumes the instance count is current: an instance started during the outage is unseen.
 // A command that timed out may still run later on a stalled Redis, counting that request twice.
 import { MemoryCounters } from "./limiter-memory";
 import { RedisCounters } from "./limiter-redis";
@@ -50,10 +53,12 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
         url: opts.redisUrl,
         keyPrefix: opts.keyPrefix ?? "ne:rl:",
         windowMs: WINDOW_MS,
-        memory,
+        window: () => Math.floor(now() / WINDOW_MS),
         log,
-        timeoutMs: opts.redisTimeoutMs ?? 200,
+        timeoutMs: opts.redisTimeoutMs ?? 1_000,
         probeIntervalMs: opts.probeIntervalMs ?? 1_000,
+        heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 5_000,
+        whenDown: opts.whenRedisDown ?? "share",
       })
     : null;
   // Identity, not a field: a reservation cannot be marked settled by the caller, or settled twice.
@@ -92,19 +97,21 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
       // Once its window is over, no decision can see the count again: nothing worth a round trip.
       if (delta === 0 || Math.floor(now() / WINDOW_MS) !== reservation.window) return;
       if (reservation.backend === "redis" && redis) await redis.adjust(reservation.keyId, reservation.window, delta);
+      else if (redis) redis.adjustLocal(reservation.keyId, reservation.window, delta);
       else memory.adjust(reservation.keyId, reservation.window, delta);
     },
 
     status() {
       if (!redis) return { backend: "memory", redisConfigured: false, redisHealthy: false, detail: closed ? "closed" : "memory" };
-      const { healthy, mode } = redis.status();
+      const { healthy, mode, instances } = redis.status();
       const detail = {
         up: "redis",
         connecting: "redis (connecting)",
         down: "memory (redis unavailable)",
         closed: "closed",
       }[mode];
-      return { backend: mode === "up" || mode === "connecting" ? "redis" : "memory", redisConfigured: true, redisHealthy: healthy, detail };
+      const backend = mode === "up" || mode === "connecting" ? "redis" : "memory";
+      return { backend, redisConfigured: true, redisHealthy: healthy, detail, instances };
     },
 
     async close() {

@@ -36,7 +36,11 @@ function startBroadcast(url: string): Pick<Runtime, "subscriber" | "publisher"> 
 export function policyRuntime(): Runtime {
   if (holder.runtime) return holder.runtime;
   const env = getEnv();
-  const limiter = createLimiter({ redisUrl: env.REDIS_URL });
+  const limiter = createLimiter({
+    redisUrl: env.REDIS_URL,
+    redisTimeoutMs: env.RATE_LIMIT_REDIS_TIMEOUT_MS,
+    whenRedisDown: env.RATE_LIMIT_WHEN_REDIS_DOWN,
+  });
   const broadcast = env.REDIS_URL ? startBroadcast(env.REDIS_URL) : { subscriber: null, publisher: null };
   holder.runtime = { limiter, ...broadcast };
   return holder.runtime;

@@ -41,6 +41,8 @@ export interface LimiterStatus {
   redisHealthy: boolean;
   /** "memory", "redis", "redis (connecting)", "memory (redis unavailable)" or "closed". */
   detail?: string;
+  /** With Redis: gateway instances alive at the last heartbeat (a fallback's share is 1/instances). */
+  instances?: number;
 }
 
 export interface Limiter {
@@ -62,10 +64,14 @@ export interface LimiterOptions {
   keyPrefix?: string;
   /** Outage and recovery messages; default console.warn. */
   log?: (msg: string) => void;
-  /** Longest a call waits on Redis before answering from memory; default 200 ms. */
+  /** Longest a call waits on Redis before answering from this instance's share; default 1000 ms. */
   redisTimeoutMs?: number;
   /** How often an unhealthy limiter PINGs Redis; default 1000 ms. */
   probeIntervalMs?: number;
+  /** How often an instance beats its heartbeat into Redis; default 5000 ms. */
+  heartbeatIntervalMs?: number;
+  /** While Redis is away: each instance admits its share of a limit ("share", default), or limited keys are refused. */
+  whenRedisDown?: "share" | "refuse";
 }
 
 /** @internal what a backend answers for one check-and-count. */
