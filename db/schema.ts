@@ -48,9 +48,12 @@ export const apiKeys = pgTable(
     replacedBy: text("replaced_by"),
     /** Set on a key made by a roll: its predecessor. */
     rolledFrom: text("rolled_from"),
+    /** Last change a verifier must see (revoke, disable, enable, roll, policy, rename); not last use. */
+    changedAt: tstz("changed_at").notNull().defaultNow(),
   },
   (t) => [
     index("api_keys_owner_created_idx").on(t.ownerId, t.createdAt),
+    index("api_keys_changed_at_idx").on(t.changedAt),
     check("api_keys_environment_check", sql`${t.environment} in ('live', 'test')`),
   ],
 );

@@ -23,6 +23,7 @@ const visible = {
   allowedModels: apiKeys.allowedModels,
   replacedBy: apiKeys.replacedBy,
   rolledFrom: apiKeys.rolledFrom,
+  changedAt: apiKeys.changedAt,
 };
 
 export type KeyRecord = Omit<ApiKeyRow, "keyHash">;
@@ -81,7 +82,7 @@ export async function updateKey({ ownerId, id, changes }: { ownerId: string; id:
   const db = await getDb();
   const [row] = await db
     .update(apiKeys)
-    .set(changes)
+    .set({ ...changes, changedAt: sql`now()` })
     .where(and(eq(apiKeys.id, id), eq(apiKeys.ownerId, ownerId), expiryGuard(changes.expiresAt)))
     .returning(visible);
   return row ?? null;
@@ -120,7 +121,7 @@ export async function rollKey({
   const at = sql`${oldExpiresAt.toISOString()}::timestamptz`;
   const [old] = await db
     .update(apiKeys)
-    .set({ replacedBy: successor.id, expiresAt: sql`least(coalesce(${apiKeys.expiresAt}, ${at}), ${at})` })
+    .set({ replacedBy: successor.id, expiresAt: sql`least(coalesce(${apiKeys.expiresAt}, ${at}), ${at})`, changedAt: sql`now()` })
     .where(
       and(
         eq(apiKeys.id, id),
@@ -143,7 +144,7 @@ export async function revokeKey({ ownerId, id }: { ownerId: string; id: string }
   const db = await getDb();
   const [row] = await db
     .update(apiKeys)
-    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+    .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())`, changedAt: sql`now()` })
     .where(and(eq(apiKeys.id, id), eq(apiKeys.ownerId, ownerId)))
     .returning(visible);
   return row ?? null;
@@ -165,7 +166,7 @@ export async function setKeyDisabled({
   const db = await getDb();
   const [row] = await db
     .update(apiKeys)
-    .set({ disabledAt: disabled ? sql`now()` : null })
+    .set({ disabledAt: disabled ? sql`now()` : null, changedAt: sql`now()` })
     .where(
       and(
         eq(apiKeys.id, id),
@@ -176,4 +177,18 @@ export async function setKeyDisabled({
     )
     .returning(visible);
   return row ?? null;
+}
+
+/**
+ * Keys changed after `since` (database time), oldest first, at most `limit`. One indexed range
+ * read, however many keys there are: what lets verifiers trust what they hold without a read per key.
+ */
+export async function keysChangedSince({ since, limit }: { since: Date; limit: number }): Promise<{ id: string; changedAt: Date }[]> {
+  const db = await getDb();
+  return db
+    .select({ id: apiKeys.id, changedAt: apiKeys.changedAt })
+    .from(apiKeys)
+    .where(gt(apiKeys.changedAt, since))
+    .orderBy(apiKeys.changedAt)
+    .limit(limit);
 }

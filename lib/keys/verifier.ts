@@ -5,14 +5,16 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { processSingleton } from "@/lib/singleton";
 import { parseKey, type KeyEnvironment } from "./format";
+import { changeFeedCovers, startKeyChangeFeed } from "./change-feed";
 import { bcryptThreadCount, compareKey } from "./hash";
 import { policyOf, type KeyPolicy } from "./policy";
 import { FairQueue } from "./verify-queue";
 
 // bcrypt costs ~100 ms of CPU, so it runs once per key per process, never per request:
 // - a key that verified is remembered by a SHA-256 digest of the full key (never the key
-//   itself); every KEY_CACHE_TTL_MS its row is read again (revoked, disabled, expiry, policy),
-//   without bcrypt, and while the database is away the verified key keeps being served;
+//   itself); a change to any key (./change-feed.ts, one read for all keys) marks it stale, and
+//   only when those reads fail is its row read again every KEY_CACHE_TTL_MS, without bcrypt;
+//   while the database is away the verified key keeps being served;
 // - a disabled key is remembered like a verified one, answered "disabled", so that enabling it
 //   needs only that re-read, and its requests cost no bcrypt meanwhile;
 // - failures are remembered apart from verified keys, so a flood of forged keys cannot evict
@@ -249,8 +251,10 @@ export async function verifyKey(key: string): Promise<Verification> {
   const now = Date.now();
   const digest = digestOf(key);
   const hit = state.verified.get(digest);
+  startKeyChangeFeed(forgetKey);
   if (hit) {
-    if (now - hit.checkedAt < getEnv().KEY_CACHE_TTL_MS) return answerOf(hit, now);
+    if (now - hit.checkedAt < getEnv().KEY_CACHE_TTL_MS || (hit.checkedAt > 0 && !hit.changed && changeFeedCovers(now)))
+      return answerOf(hit, now);
     if (!hit.changed && (hit.refreshing || now < hit.retryAt)) return answerOf(hit, now);
     return answerVerified(key, digest, hit);
   }

@@ -57,7 +57,7 @@ export function createLimiter(opts: LimiterOptions = {}): Limiter {
         log,
         timeoutMs: opts.redisTimeoutMs ?? 1_000,
         probeIntervalMs: opts.probeIntervalMs ?? 1_000,
-        heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 5_000,
+        heartbeatIntervalMs: opts.heartbeatIntervalMs ?? 2_000,
         whenDown: opts.whenRedisDown ?? "share",
       })
     : null;

@@ -68,7 +68,7 @@ export interface LimiterOptions {
   redisTimeoutMs?: number;
   /** How often an unhealthy limiter PINGs Redis; default 1000 ms. */
   probeIntervalMs?: number;
-  /** How often an instance beats its heartbeat into Redis; default 5000 ms. */
+  /** How often an instance beats its heartbeat into Redis; default 2000 ms. */
   heartbeatIntervalMs?: number;
   /** While Redis is away: each instance admits its share of a limit ("share", default), or limited keys are refused. */
   whenRedisDown?: "share" | "refuse";

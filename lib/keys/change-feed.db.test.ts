@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { revokeKey } from "@/db/queries/keys";
+import { resetEnv } from "@/lib/env";
+import { testCaller, useDatabase } from "@/testing/db";
+import { changeFeedStats, stopKeyChangeFeed } from "./change-feed";
+import { createKey } from "./service";
+import { verifierStats, verifyKey } from "./verifier";
+
+// Many verified keys past their TTL cost one read of the changed keys, not one read each; and a
+// change made by another instance (a revocation written to the database, no broadcast) is still
+// seen within the TTL.
+
+const TTL_MS = 600;
+
+useDatabase();
+beforeAll(() => {
+  process.env.KEY_CACHE_TTL_MS = String(TTL_MS);
+  resetEnv();
+  stopKeyChangeFeed(); // started again at the next verification, at this TTL's pace
+});
+afterAll(() => {
+  stopKeyChangeFeed();
+  delete process.env.KEY_CACHE_TTL_MS;
+  resetEnv();
+});
+
+describe("the key change feed", () => {
+  it("serves 300 verified keys past their TTL without a read per key", async () => {
+    const owner = testCaller();
+    const keys = [];
+    for (let i = 0; i < 300; i++) keys.push(await createKey(owner, { name: `many ${i}`, environment: "live" }));
+    for (const k of keys) expect((await verifyKey(k.key)).ok).toBe(true);
+    await new Promise((r) => setTimeout(r, 2 * TTL_MS));
+    const before = verifierStats().lookups;
+    const reads = changeFeedStats().reads;
+    for (const k of keys) expect((await verifyKey(k.key)).ok).toBe(true);
+    // Every entry is older than the TTL: without the feed each of the 300 would be read again.
+    expect(verifierStats().lookups - before).toBeLessThan(5);
+    expect(changeFeedStats().reads).toBeGreaterThanOrEqual(reads);
+    expect(changeFeedStats().running).toBe(true);
+  });
+
+  it("sees a revocation written by another instance within the TTL", async () => {
+    const owner = testCaller();
+    const k = await createKey(owner, { name: "revoked elsewhere", environment: "live" });
+    expect((await verifyKey(k.key)).ok).toBe(true);
+    // The row changes, and this process is not told (no broadcast, no keyChanged here).
+    const at = Date.now();
+    expect(await revokeKey({ ownerId: owner.ownerId, id: k.id })).not.toBeNull();
+    await vi.waitFor(async () => expect(await verifyKey(k.key)).toEqual({ ok: false, reason: "revoked" }), {
+      timeout: 3 * TTL_MS,
+      interval: 20,
+    });
+    expect(Date.now() - at).toBeLessThan(TTL_MS + 400);
+  });
+});
