@@ -16,6 +16,8 @@ declare module "autocannon" {
     timeout?: number;
     /** ms between samples; a duration or amount ends on a sample tick. */
     sampleInt?: number;
+    /** Per-request changes (the bench rotates the Authorization header through many keys). */
+    requests?: { setupRequest?: (req: { headers: Record<string, string> }) => { headers: Record<string, string> } }[];
   }
 
   interface Histogram {

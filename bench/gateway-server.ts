@@ -5,13 +5,14 @@
 // Prints one line, "READY {json}": origin, pid, a live key with generous limits, and --cold-keys
 // keys that no process has verified yet (made at BCRYPT_COST, 10 by default as in production).
 //   tsx bench/gateway-server.ts --migrate-only   migrates DATA_DIR, prints "MIGRATED {rssMb}" and exits
+import { writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
 import { closeDb } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import type { Caller } from "@/lib/auth/caller";
 import { PERMISSIONS } from "@/lib/auth/permissions";
-import { getEnv } from "@/lib/env";
+import { getEnv, resetEnv } from "@/lib/env";
 import { createNodeServer } from "@/lib/gateway/node-server";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { createKey } from "@/lib/keys/service";
@@ -21,7 +22,12 @@ import { flushUsage, usageRecorderStats } from "@/lib/usage/recorder";
 import { usageRecordCounts } from "@/db/queries/usage-counts";
 
 const { values } = parseArgs({
-  options: { "cold-keys": { type: "string", default: "20" }, "migrate-only": { type: "boolean", default: false } },
+  options: {
+    "cold-keys": { type: "string", default: "20" },
+    "many-keys": { type: "string", default: "0" },
+    "many-keys-file": { type: "string" },
+    "migrate-only": { type: "boolean", default: false },
+  },
 });
 
 await migrateDatabase();
@@ -40,6 +46,20 @@ const hot = await createKey(caller, { name: "bench", environment: "live", limits
 const cold: string[] = [];
 for (let i = 0; i < Number(values["cold-keys"]); i++) {
   cold.push((await createKey(caller, { name: `bench cold ${i}`, environment: "live", limits })).key);
+}
+// The many-keys phase's keys, at bcrypt's lowest cost so that thousands are made and verified in
+// seconds: the phase measures what a verified key costs afterwards, not bcrypt. Written to a file.
+const many: string[] = [];
+if (Number(values["many-keys"]) > 0) {
+  const cost = process.env.BCRYPT_COST;
+  process.env.BCRYPT_COST = "4";
+  resetEnv();
+  for (let i = 0; i < Number(values["many-keys"]); i++) {
+    many.push((await createKey(caller, { name: `bench many ${i}`, environment: "live", limits })).key);
+  }
+  process.env.BCRYPT_COST = cost;
+  resetEnv();
+  writeFileSync(values["many-keys-file"]!, many.join("\n"), { mode: 0o600 });
 }
 // Creating a key caches it; forget them all, so each cold key costs a database lookup and a
 // bcrypt on its first request. (The bench's warm-up verifies the hot key.)

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-export const PHASES = ["throughput", "latency", "stream", "large", "memory", "cold", "flood"] as const;
+export const PHASES = ["throughput", "latency", "stream", "large", "memory", "cold", "flood", "keys"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The pause after a paced stream's first chunk; models take tens of ms per token, this only has to outlast the trip. */
@@ -35,6 +35,7 @@ export function parseOptions(args: string[]) {
       "memory-seconds": { type: "string" },
       "cold-keys": { type: "string" },
       "flood-keys": { type: "string" },
+      "many-keys": { type: "string" },
       "usage-requests": { type: "string" }, // requests whose usage the throughput phase counts
       "cold-idle-duration": { type: "string" },
       "skip-portkey": { type: "boolean", default: false },
@@ -76,6 +77,8 @@ export function parseOptions(args: string[]) {
     usageRequests: num(flags["usage-requests"], 10_000, 200),
     coldIdleDuration: num(flags["cold-idle-duration"], 3, 0.5),
     floodKeys: num(flags["flood-keys"], 200, 20),
+    /** Active keys of the many-keys phase's largest step (the steps: 1, a tenth of it, all of it). */
+    manyKeys: num(flags["many-keys"], 10_000, 50),
     portkey: !flags["skip-portkey"] && wanted("portkey"),
     // A fresh clone has no build, and building takes minutes: the smoke run skips the Next door.
     next: !flags["skip-next"] && !smoke && wanted("next"),

@@ -167,6 +167,19 @@ export function reportRows(results: Record<string, unknown>, opt: Options, error
       judge(TARGETS.floodVsIdle, during / idle),
     );
   }
+  if (results.keys) {
+    const keys = get("keys.keys") ?? NaN;
+    const tenth = Math.max(1, Math.round(keys / 10));
+    for (const n of [...new Set([tenth, keys])]) {
+      const vs = get(`keys.active${n}.vsOneKey`) ?? NaN;
+      row(
+        `Throughput with ${n} verified keys in turn, past their TTL (vs one key)`,
+        `${(get(`keys.active${n}.rps`) ?? NaN).toFixed(0)} / ${(get("keys.active1.rps") ?? NaN).toFixed(0)} req/s`,
+        `${vs.toFixed(2)}×`,
+        judge(TARGETS.manyKeysVsOne, vs),
+      );
+    }
+  }
   row("Errors (failed requests, non-2xx, dead children)", String(errorCount), "", judge(TARGETS.errors, errorCount));
   return { rows, targets };
 }

@@ -28,6 +28,7 @@ import { round } from "./lib/stats";
 import { parseOptions, root, type Phase } from "./options";
 import { coldPhase } from "./phases/cold";
 import { floodPhase } from "./phases/flood";
+import { keysPhase } from "./phases/keys";
 import { largePhase } from "./phases/large";
 import { latencyPhase } from "./phases/latency";
 import { memoryPhase } from "./phases/memory";
@@ -48,6 +49,7 @@ const PHASE_RUNS: [Phase, (ctx: BenchContext) => Promise<Record<string, unknown>
   ["cold", coldPhase, true],
   // results.json has never held the gateway's RSS after the flood: kept so its keys stay the same.
   ["flood", floodPhase, false],
+  ["keys", keysPhase, true],
 ];
 
 // How `npm start` builds and runs the server: the gateway here runs the same way.

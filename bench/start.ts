@@ -14,6 +14,8 @@ export interface GatewayInfo {
   key: string;
   /** Keys no process has verified yet (bench/gateway-server.ts --cold-keys). */
   coldKeys: string[];
+  /** The many-keys phase's keys, one per line (bench/gateway-server.ts --many-keys); null without the phase. */
+  manyKeysFile: string | null;
 }
 
 /** The whole `npm start` server, with a key of its own. */
@@ -132,6 +134,7 @@ export async function startTargets(
     run.gatewayBundle,
     "--cold-keys",
     String(opt.coldKeys),
+    ...(opt.phases.has("keys") ? ["--many-keys", String(opt.manyKeys), "--many-keys-file", join(gatewayDir, "many-keys.txt")] : []),
   ];
   const nextPort = await freePort();
   const [gatewayChild, bareChild, nextChild] = await Promise.all([
@@ -146,7 +149,10 @@ export async function startTargets(
         )
       : null,
   ]);
-  const gw = JSON.parse(gatewayChild.ready) as GatewayInfo;
+  const gw = {
+    ...(JSON.parse(gatewayChild.ready) as Omit<GatewayInfo, "manyKeysFile">),
+    manyKeysFile: opt.phases.has("keys") ? join(gatewayDir, "many-keys.txt") : null,
+  };
 
   let nextOrigin: string | null = null;
   let nextKey: string | null = null;

@@ -30,6 +30,8 @@ export const TARGETS = {
   coldVsIdle: { target: "≤ 3× idle", met: (x) => x <= 3, digits: 2 },
   /** Cached-key p99 during a flood of forged secrets ÷ its idle p99. */
   floodVsIdle: { target: "≤ 3× idle", met: (x) => x <= 3, digits: 2 },
+  /** Throughput with the many-keys phase's largest step of verified keys, against one key, same run. */
+  manyKeysVsOne: { target: "≥ 0.9× one key", met: (x) => x >= 0.9, digits: 2 },
   /** Errors: failed requests, non-2xx answers, children that died. */
   errors: { target: "0", met: (x) => x === 0 },
 } satisfies Record<string, Goal>;

@@ -39,6 +39,16 @@ export interface LoadShape {
   duration?: number;
   amount?: number;
   body?: string;
+  /** Gateway keys to send in turn, one per request (the many-keys phase). */
+  rotateKeys?: string[];
+}
+
+function rotating(keys: string[]) {
+  let i = 0;
+  return (req: { headers: Record<string, string> }) => {
+    req.headers = { ...req.headers, authorization: `Bearer ${keys[i++ % keys.length]}` };
+    return req;
+  };
 }
 
 export function cannon(t: Endpoint, o: LoadShape, onResponse?: (endedAt: number, ms: number, status: number) => void): LoadRun {
@@ -56,6 +66,7 @@ export function cannon(t: Endpoint, o: LoadShape, onResponse?: (endedAt: number,
         timeout: 30,
         // Stop checks run on this tick: 1 s (the default) would round every run up to whole seconds.
         sampleInt: 100,
+        ...(o.rotateKeys ? { requests: [{ setupRequest: rotating(o.rotateKeys) }] } : {}),
       },
       (err: Error | null, r: Result) => {
         if (err) return reject(err);
@@ -89,7 +100,7 @@ export async function measure(
 ): Promise<Load> {
   if (warmup > 0) {
     const warm = o.amount ? { amount: Math.max(2, o.connections, Math.ceil(o.amount / 10)) } : { duration: warmup };
-    await cannon(t, { connections: o.connections, body: o.body, ...warm }).done;
+    await cannon(t, { connections: o.connections, body: o.body, rotateKeys: o.rotateKeys, ...warm }).done;
   }
   await onStart?.();
   const r = await cannon(t, o).done;

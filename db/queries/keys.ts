@@ -180,15 +180,24 @@ export async function setKeyDisabled({
 }
 
 /**
- * Keys changed after `since` (database time), oldest first, at most `limit`. One indexed range
- * read, however many keys there are: what lets verifiers trust what they hold without a read per key.
+ * Keys changed after (`since`, `afterId`) in (changed_at, id) order (database time), at most
+ * `limit`. One indexed range read, however many keys there are: what lets verifiers trust what
+ * they hold without a read per key. The id breaks ties, so pages never repeat or skip a row.
  */
-export async function keysChangedSince({ since, limit }: { since: Date; limit: number }): Promise<{ id: string; changedAt: Date }[]> {
+export async function keysChangedSince({
+  since,
+  afterId = "",
+  limit,
+}: {
+  since: Date;
+  afterId?: string;
+  limit: number;
+}): Promise<{ id: string; changedAt: Date }[]> {
   const db = await getDb();
   return db
     .select({ id: apiKeys.id, changedAt: apiKeys.changedAt })
     .from(apiKeys)
-    .where(gt(apiKeys.changedAt, since))
-    .orderBy(apiKeys.changedAt)
+    .where(or(gt(apiKeys.changedAt, since), and(eq(apiKeys.changedAt, since), gt(apiKeys.id, afterId))))
+    .orderBy(apiKeys.changedAt, apiKeys.id)
     .limit(limit);
 }

@@ -35,18 +35,20 @@ async function read(): Promise<void> {
   state.polling = true;
   const started = Date.now();
   try {
+    // The first page looks back by the overlap; the next ones carry on from the last row read.
+    let cursor = { since: new Date((state.since?.getTime() ?? started - 60_000) - OVERLAP_MS), afterId: "" };
     for (let page = 0; page < PAGES; page++) {
-      const from = new Date((state.since?.getTime() ?? started - 60_000) - OVERLAP_MS);
       state.reads++;
-      const rows = await keysChangedSince({ since: from, limit: LIMIT });
+      const rows = await keysChangedSince({ ...cursor, limit: LIMIT });
       for (const r of rows) {
         const at = r.changedAt.getTime();
         if (state.applied.get(r.id) === at) continue;
         state.applied.set(r.id, at);
         state.onChange?.(r.id);
       }
-      const newest = rows.at(-1)?.changedAt;
-      if (newest && (!state.since || newest > state.since)) state.since = newest;
+      const last = rows.at(-1);
+      if (last) cursor = { since: last.changedAt, afterId: last.id };
+      if (last && (!state.since || last.changedAt > state.since)) state.since = last.changedAt;
       // Forget what has left the overlap; the map holds a few seconds of changes.
       const horizon = (state.since?.getTime() ?? 0) - 2 * OVERLAP_MS;
       for (const [id, at] of state.applied) if (at < horizon) state.applied.delete(id);
