@@ -183,21 +183,38 @@ export async function setKeyDisabled({
  * Keys changed after (`since`, `afterId`) in (changed_at, id) order (database time), at most
  * `limit`. One indexed range read, however many keys there are: what lets verifiers trust what
  * they hold without a read per key. The id breaks ties, so pages never repeat or skip a row.
+ * New keys are left out: they changed nothing anyone had verified.
  */
 export async function keysChangedSince({
   since,
   afterId = "",
   limit,
 }: {
-  since: Date;
+  /** A time, or a row's `at` from an earlier page (Postgres keeps microseconds, a Date only milliseconds). */
+  since: Date | string;
   afterId?: string;
   limit: number;
-}): Promise<{ id: string; changedAt: Date }[]> {
+}): Promise<{ id: string; changedAt: Date; at: string }[]> {
   const db = await getDb();
+  const from = sql`${typeof since === "string" ? since : since.toISOString()}::timestamptz`;
   return db
-    .select({ id: apiKeys.id, changedAt: apiKeys.changedAt })
+    .select({ id: apiKeys.id, changedAt: apiKeys.changedAt, at: sql<string>`${apiKeys.changedAt}::text` })
     .from(apiKeys)
-    .where(or(gt(apiKeys.changedAt, since), and(eq(apiKeys.changedAt, since), gt(apiKeys.id, afterId))))
+    .where(
+      and(
+        or(sql`${apiKeys.changedAt} > ${from}`, and(sql`${apiKeys.changedAt} = ${from}`, gt(apiKeys.id, afterId))),
+        // A key never changed since it was made holds nothing a verifier could have cached stale.
+        sql`${apiKeys.changedAt} > ${apiKeys.createdAt}`,
+      ),
+    )
     .orderBy(apiKeys.changedAt, apiKeys.id)
     .limit(limit);
+}
+
+/** The database's clock, as text with its microseconds (what keysChangedSince's `since` takes). */
+export async function databaseNow(): Promise<string> {
+  const db = await getDb();
+  const [row] = await db.select({ now: sql<string>`now()::text` }).from(apiKeys).limit(1);
+  // No keys yet: the clock is read without a row to hang it on.
+  return row?.now ?? new Date().toISOString();
 }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { revokeKey } from "@/db/queries/keys";
+import { revokeKey, updateKey } from "@/db/queries/keys";
 import { resetEnv } from "@/lib/env";
 import { testCaller, useDatabase } from "@/testing/db";
-import { changeFeedStats, stopKeyChangeFeed } from "./change-feed";
+import { changeFeedLimits, changeFeedStats, stopKeyChangeFeed } from "./change-feed";
 import { createKey } from "./service";
 import { verifierStats, verifyKey } from "./verifier";
 
@@ -52,5 +52,25 @@ describe("the key change feed", () => {
       interval: 20,
     });
     expect(Date.now() - at).toBeLessThan(TTL_MS + 400);
+  });
+
+  it("catches up with more changes than a page holds, all within its overlap, and trusts again", async () => {
+    // 120 keys renamed within a second, 2 pages of 25 a tick: the reads must carry on from tick to
+    // tick through five pages; starting over at each tick would never get past the first fifty.
+    changeFeedLimits({ pageRows: 25, pages: 2 });
+    try {
+      const owner = testCaller();
+      const keys = [];
+      for (let i = 0; i < 120; i++) keys.push(await createKey(owner, { name: `burst ${i}`, environment: "live" }));
+      for (const k of keys) await updateKey({ ownerId: owner.ownerId, id: k.id, changes: { name: `renamed ${k.id}` } });
+      await new Promise((r) => setTimeout(r, 2 * TTL_MS)); // the feed marks them changed
+      for (const k of keys) await verifyKey(k.key); // each re-read once, after its change
+      await new Promise((r) => setTimeout(r, 2 * TTL_MS));
+      const before = verifierStats().lookups;
+      for (const k of keys) expect((await verifyKey(k.key)).ok).toBe(true);
+      expect(verifierStats().lookups - before).toBeLessThan(5);
+    } finally {
+      changeFeedLimits({ pageRows: 1_000, pages: 10 });
+    }
   });
 });
