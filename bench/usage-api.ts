@@ -22,7 +22,8 @@ process.env.BCRYPT_COST ??= "4";
 
 const { getDb, closeDb } = await import("@/db/client");
 const { migrateDatabase } = await import("@/db/migrate");
-const { recentRequests, keyActivity } = await import("@/db/queries/usage-read");
+const { keyActivity } = await import("@/db/queries/usage-read");
+const { keyRequestPage } = await import("@/db/queries/usage-requests");
 const { createKey } = await import("@/lib/keys/service");
 const { parseUsageQuery, queryUsage, usageCsv, usageJson } = await import("@/lib/usage/query");
 
@@ -112,7 +113,7 @@ await time("90 d, group_by=model (breakdown)", api(`${range}&environment=live&gr
 await time("90 d, group_by=day,key,model, CSV", api(`${range}&group_by=day,key,model&format=csv`));
 await time("90 d, one key, group_by=day", api(`${range}&key_id=${keys[3]}`));
 await time("last 24 h (raw events), group_by=day,key", api(`from=${dayAgo}&environment=live&group_by=day,key`));
-await time("key page: 50 recent requests", () => recentRequests({ ownerId, keyId: keys[3], limit: 50 }));
+await time("key page: 20 recent requests", () => keyRequestPage({ ownerId, keyId: keys[3], cursor: null, limit: 20 }));
 await time("key page: anomaly check (last hour vs week)", () => keyActivity({ ownerId, keyId: keys[3], now: new Date() }));
 
 await closeDb();

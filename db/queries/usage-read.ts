@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
 import { apiKeys, usageDaily, usageEvents } from "../schema";
 import { asNumber, HOUR_MS, usageSource, type UsageDimension, type UsageFilter, type UsageSource } from "./usage-source";
@@ -88,55 +88,6 @@ export async function usageByHour({ filter, byKey = false }: { filter: UsageFilt
   const by = { hour: source.hour!, ...(byKey ? { keyId: source.dims.key } : {}) };
   const rows = await groupedSums<UsageHourRow>({ source, by });
   return byKey ? withKeyNames({ ownerId: filter.ownerId, rows }) : rows;
-}
-
-export interface RecentRequest {
-  ts: Date;
-  provider: string;
-  model: string;
-  endpoint: string;
-  status: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedInputTokens: number;
-  costUsd: number | null;
-  latencyMs: number;
-  ttfbMs: number | null;
-  streamed: boolean;
-  aborted: boolean;
-}
-
-export async function recentRequests({
-  ownerId,
-  keyId,
-  limit,
-}: {
-  ownerId: string;
-  keyId: string;
-  limit: number;
-}): Promise<RecentRequest[]> {
-  const db = await getDb();
-  const t = usageEvents;
-  return db
-    .select({
-      ts: t.ts,
-      provider: t.provider,
-      model: t.model,
-      endpoint: t.endpoint,
-      status: t.status,
-      inputTokens: t.inputTokens,
-      outputTokens: t.outputTokens,
-      cachedInputTokens: t.cachedInputTokens,
-      costUsd: t.costUsd,
-      latencyMs: t.latencyMs,
-      ttfbMs: t.ttfbMs,
-      streamed: t.streamed,
-      aborted: t.aborted,
-    })
-    .from(t)
-    .where(and(eq(t.ownerId, ownerId), eq(t.keyId, keyId)))
-    .orderBy(desc(t.ts), desc(t.id))
-    .limit(limit);
 }
 
 /**

@@ -1,29 +1,12 @@
-import { getKey, type KeyRecord } from "@/db/queries/keys";
-import {
-  keyActivity,
-  recentRequests,
-  usageByHour,
-  type RecentRequest,
-  type UsageFilter,
-  type UsageRange,
-  type UsageSums,
-} from "@/db/queries/usage-read";
-import { detectAnomalies, type Anomaly } from "@/lib/usage/anomaly";
-import {
-  chartSeries,
-  dayPoints,
-  weeklyUsage,
-  type BucketKeyRow,
-  type ChartPoint,
-  type SeriesKey,
-  type WeeklyUsage,
-} from "@/lib/usage/chart-series";
+import type { KeyRecord } from "@/db/queries/keys";
+import { usageByHour, type UsageFilter, type UsageRange, type UsageSums } from "@/db/queries/usage-read";
+import { chartSeries, weeklyUsage, type BucketKeyRow, type ChartPoint, type SeriesKey, type WeeklyUsage } from "@/lib/usage/chart-series";
 import { byTokens, filterChoices, keyTotals, onlyChosen, type FilterChoices, type KeyTotal, type ModelRow } from "@/lib/usage/breakdown";
 import { csvHref, paramsRange, rangeLabel, type DashboardParams, type Environment } from "@/lib/usage/dashboard-url";
 import { addDays, eachDay, isoDay, queryUsage, sumRows } from "@/lib/usage/query";
 
 // What the dashboard pages show, loaded in one place so the pages stay thin: the overview
-// (totals, per-key series, models), a key's own page, and the keys table's 7-day column.
+// (totals, per-key series, models) and the keys table's 7-day column (a key's own page: ./key-page.ts).
 // The URL state is in ./dashboard-url.ts, the shaping of rows into charts in ./chart-series.ts.
 
 export type { KeyTotal, ModelRow } from "@/lib/usage/breakdown";
@@ -112,39 +95,6 @@ export async function loadOverview({
     choices: filterChoices(used, chosen),
     csvHref: csvHref(range, effective.keyId, env, chosen),
   };
-}
-
-// ---- one key's page ----------------------------------------------------------------------
-
-export const KEY_PAGE_DAYS = 30;
-export const RECENT_LIMIT = 50;
-
-export interface KeyUsageData {
-  key: KeyRecord;
-  totals: UsageSums;
-  points: ChartPoint[];
-  recent: RecentRequest[];
-  anomalies: Anomaly[];
-}
-
-/** Null when the key does not exist or belongs to someone else. */
-export async function loadKeyUsage({
-  ownerId,
-  keyId,
-  now = new Date(),
-}: {
-  ownerId: string;
-  keyId: string;
-  now?: Date;
-}): Promise<KeyUsageData | null> {
-  const key = await getKey({ ownerId, id: keyId });
-  if (!key) return null;
-  const today = isoDay(now);
-  const range: UsageRange = { kind: "days", from: addDays(today, -(KEY_PAGE_DAYS - 1)), to: today };
-  const days = await queryUsage({ ownerId, range, keyId }, ["day"]);
-  const recent = await recentRequests({ ownerId, keyId, limit: RECENT_LIMIT });
-  const anomalies = detectAnomalies(await keyActivity({ ownerId, keyId, now }));
-  return { key, totals: sumRows(days), points: dayPoints(days), recent, anomalies };
 }
 
 // ---- the keys table's 7-day column -------------------------------------------------------

@@ -4,14 +4,14 @@ import { keyActivity, type UsageRange, type UsageSums } from "@/db/queries/usage
 import { keyRequestPage, keyRequestTotal, MAX_POSITION, type RequestCursor, type RequestRow } from "@/db/queries/usage-requests";
 import { detectAnomalies, type Anomaly } from "@/lib/usage/anomaly";
 import { dayPoints, type ChartPoint } from "@/lib/usage/chart-series";
-import { KEY_PAGE_DAYS } from "@/lib/usage/dashboard";
 import { keyLimitState, type KeyLimitState } from "@/lib/usage/key-state";
 import { addDays, isoDay, queryUsage, sumRows } from "@/lib/usage/query";
 
 // What one key's page shows: its 30 days, its budget and limit state, the anomaly check, and its
 // requests a page at a time (the page's `?requests=older.<id>` or `newer.<id>` cursor).
 
-export { KEY_PAGE_DAYS };
+/** The key page's usage covers this many days, today included. */
+export const KEY_PAGE_DAYS = 30;
 export const REQUESTS_PAGE_SIZE = 20;
 export const REQUESTS_PARAM = "requests";
 
