@@ -26,6 +26,17 @@ const clerk = clerkProject(import.meta.dirname, port + 4);
 const clerkDataDir = join(import.meta.dirname, ".data-e2e-clerk-project");
 const CLERK_SPECS = ["keys-table", "key-page", "forms", "usage-controls", "focus", "a11y"].map((s) => `**/${s}.spec.ts`);
 
+// How both servers run: e2e/web-server.mjs empties its database and runs `node scripts/start.mjs`,
+// which builds the app first when the sources changed (the first run: a minute or two).
+const webServer = {
+  command: "node e2e/web-server.mjs",
+  timeout: 180_000,
+  reuseExistingServer: false,
+  stdout: "pipe" as const,
+  stderr: "pipe" as const,
+  gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
+};
+
 const chromiumUse = {
   browserName: "chromium" as const,
   viewport: { width: 1280, height: 800 },
@@ -72,14 +83,8 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: "node e2e/web-server.mjs",
+      ...webServer,
       url: `${baseURL}/api/health`,
-      // The first run builds the app (`node scripts/start.mjs` builds when sources changed).
-      timeout: 180_000,
-      reuseExistingServer: false,
-      stdout: "pipe",
-      stderr: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
       env: {
         PORT: String(port),
         HOST: "127.0.0.1",
@@ -94,13 +99,8 @@ export default defineConfig({
     },
     {
       // Started after the first, which has built the app: this one finds the build current.
-      command: "node e2e/web-server.mjs",
+      ...webServer,
       url: `${clerk.origin}/api/health`,
-      timeout: 180_000,
-      reuseExistingServer: false,
-      stdout: "pipe",
-      stderr: "pipe",
-      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
       env: {
         PORT: String(port + 4),
         HOST: "127.0.0.1",

@@ -8,6 +8,7 @@ import { FieldHint, Input, Label, Select } from "@/components/ui/input";
 import { NAME_MAX_LENGTH } from "@/lib/keys/bounds";
 import { createKeyRequest, type CreatedKey, type KeyEnvironment } from "./keys-api";
 import { PolicyFields } from "./policy-fields";
+import { FIELD_ORDER } from "./key-form-messages";
 import { BLANK_POLICY, checkName, checkPolicy, countPolicy, type FieldErrors, type KeyFormField } from "./policy-form";
 import type { ProviderOption } from "./policy-format";
 import { useFormCheck } from "./use-form-check";
@@ -41,15 +42,7 @@ export function CreateKeyDialog({
   );
 }
 
-const POLICY_FIELDS: readonly KeyFormField[] = [
-  "requests_per_minute",
-  "tokens_per_minute",
-  "monthly_budget_usd",
-  "expires_at",
-  "allowed_providers",
-  "allowed_models",
-  "permissions",
-];
+const POLICY_FIELDS: readonly KeyFormField[] = FIELD_ORDER.filter((f) => f !== "name" && f !== "environment");
 
 /** Every field of the create form at fault, and the body to send when none is. */
 function checkCreate(form: FormData) {
