@@ -211,10 +211,10 @@ export async function keysChangedSince({
     .limit(limit);
 }
 
-/** The database's clock, as text with its microseconds (what keysChangedSince's `since` takes). */
-export async function databaseNow(): Promise<string> {
+/** The database's clock (its milliseconds; whatever the server's time zone). */
+export async function databaseNow(): Promise<Date> {
   const db = await getDb();
-  const [row] = await db.select({ now: sql<string>`now()::text` }).from(apiKeys).limit(1);
-  // No keys yet: the clock is read without a row to hang it on.
-  return row?.now ?? new Date().toISOString();
+  const [row] = await db.select({ ms: sql<string>`(extract(epoch from now()) * 1000)::bigint::text` }).from(apiKeys).limit(1);
+  // No keys yet: nothing can have changed, and this process's clock will do.
+  return row ? new Date(Number(row.ms)) : new Date();
 }

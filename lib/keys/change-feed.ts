@@ -34,7 +34,7 @@ const intervalMs = () => Math.max(250, Math.floor(getEnv().KEY_CACHE_TTL_MS / 2)
 async function startPass(): Promise<NonNullable<typeof state.pass>> {
   const startedAt = Date.now();
   // Only changes that began after the previous pass started, less the overlap, can be missing.
-  const dbStart = new Date(await databaseNow());
+  const dbStart = await databaseNow();
   return { startedAt, dbStart, cursor: { since: state.resumeFrom ?? new Date(startedAt - 60_000), afterId: "" } };
 }
 
