@@ -50,14 +50,16 @@ export function whenCallsEnd(timeoutMs: number): Promise<boolean> {
 }
 
 /**
- * Writes the usage buffer until it is empty or `timeoutMs` has passed; a write that fails (the
- * database away) is retried by flushUsage's own backoff. Returns how many events are left unwritten.
+ * Writes the usage buffer until it is empty or `timeoutMs` has passed, and returns how many events
+ * are left unwritten. `urgent` (a stop: no later chance) retries every second whatever the
+ * backoff; otherwise (a serverless request's after()) attempts keep to the recorder's backoff, and
+ * concurrent callers share each write, so an outage is not hammered by every request.
  */
-export async function flushAllUsage(timeoutMs: number): Promise<number> {
+export async function flushAllUsage(timeoutMs: number, { urgent = true }: { urgent?: boolean } = {}): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   // At least once: a write already under way holds events the buffer no longer counts.
   do {
-    await Promise.race([flushUsage({ urgent: true }), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+    await Promise.race([flushUsage({ urgent }), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
   } while (usageRecorderStats().buffered > 0 && Date.now() < deadline);
   return usageRecorderStats().buffered;
 }

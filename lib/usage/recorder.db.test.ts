@@ -6,6 +6,7 @@ import { usageDaily, usageEvents } from "@/db/schema";
 import { createKey } from "@/lib/keys/service";
 import { testCaller, useDatabase } from "@/testing/db";
 import { usageEvent } from "@/testing/usage-events";
+import { flushAllUsage } from "@/lib/lifecycle";
 import { flushUsage, pendingCostOf, recordUsage, usageRecorderLimits, usageRecorderStats } from "./recorder";
 
 // The batch write, with a switch to make the database refuse connections (the fault test in
@@ -152,5 +153,23 @@ describe("the usage recorder while the database is away", () => {
     expect(rows.map((r) => r.ts.getTime())).toEqual(Array.from({ length: 50 }, (_, i) => at(30 + i).getTime()));
     expect(pendingCostOf(k.id)).toBe(0);
     expect(errors.mock.calls.some((c) => String(c[0]).includes("usage events are being written again"))).toBe(true);
+  });
+
+  it("a serverless after() keeps trying within its time, on the backoff, and writes once the database answers", async () => {
+    const caller = testCaller();
+    const k = await createKey(caller, { name: "after", environment: "live" });
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    usageRecorderLimits({ retryMs: 50, retryMaxMs: 400 });
+    fault.refusing = true;
+    fault.attempts = 0;
+    recordUsage(usageEvent(caller.ownerId, k.id, { costUsd: 0.01 }));
+    // Twenty requests' after() at once, each trying for 600 ms: they share each attempt.
+    const left = await Promise.all(Array.from({ length: 20 }, () => flushAllUsage(600, { urgent: false })));
+    expect(left.every((n) => n === 1)).toBe(true);
+    expect(fault.attempts).toBeGreaterThanOrEqual(2);
+    expect(fault.attempts).toBeLessThanOrEqual(6);
+    fault.refusing = false;
+    expect(await flushAllUsage(2_000, { urgent: false })).toBe(0);
+    expect((await stored(k.id)).length).toBe(1);
   });
 });
