@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-export const PHASES = ["throughput", "latency", "stream", "large", "memory", "cold", "flood", "keys"] as const;
+export const PHASES = ["throughput", "latency", "stream", "large", "memory", "cold", "flood", "keys", "cheap"] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** The pause after a paced stream's first chunk; models take tens of ms per token, this only has to outlast the trip. */

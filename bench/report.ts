@@ -167,6 +167,15 @@ export function reportRows(results: Record<string, unknown>, opt: Options, error
       judge(TARGETS.floodVsIdle, during / idle),
     );
   }
+  if (results.cheap) {
+    const vs = get("cheap.gatewayVsBare") ?? NaN;
+    row(
+      "Throughput against a cheap upstream, gateway / bare proxy (direct)",
+      `${(get("cheap.gateway.rps") ?? NaN).toFixed(0)} / ${(get("cheap.bare.rps") ?? NaN).toFixed(0)} (${(get("cheap.direct.rps") ?? NaN).toFixed(0)}) req/s`,
+      `${vs.toFixed(2)}×`,
+      judge(TARGETS.cheapVsBare, vs),
+    );
+  }
   if (results.keys) {
     const keys = get("keys.keys") ?? NaN;
     const tenth = Math.max(1, Math.round(keys / 10));

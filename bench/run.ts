@@ -28,6 +28,7 @@ import { round } from "./lib/stats";
 import { parseOptions, root, type Phase } from "./options";
 import { coldPhase } from "./phases/cold";
 import { floodPhase } from "./phases/flood";
+import { cheapPhase } from "./phases/cheap";
 import { keysPhase } from "./phases/keys";
 import { largePhase } from "./phases/large";
 import { latencyPhase } from "./phases/latency";
@@ -50,6 +51,7 @@ const PHASE_RUNS: [Phase, (ctx: BenchContext) => Promise<Record<string, unknown>
   // results.json has never held the gateway's RSS after the flood: kept so its keys stay the same.
   ["flood", floodPhase, false],
   ["keys", keysPhase, true],
+  ["cheap", cheapPhase, true],
 ];
 
 // How `npm start` builds and runs the server: the gateway here runs the same way.

@@ -34,6 +34,8 @@ export interface BenchContext {
   gateway: Endpoint;
   /** Every target started, in the table's order. */
   targets: Endpoint[];
+  /** Direct, bare and gateway against the cheap upstream (the cheap phase); null without it. */
+  cheap: Endpoint[] | null;
   gw: GatewayInfo;
   /** Starts the whole `npm start` server on a database of its own (needs the build). */
   startApp(): Promise<App>;
@@ -120,9 +122,13 @@ export async function startTargets(
   const mockUrl = mock.ready.trim();
   const slowUrl = slowMock.ready.trim();
 
+  const cheapChild = opt.phases.has("cheap") ? await children.start("cheap upstream", tsx("bench/cheap-upstream.ts"), {}) : null;
+  const cheapUrl = cheapChild?.ready.trim() ?? null;
   const gatewayEnv = {
     DATA_DIR: gatewayDir,
     PROVIDER_OPENAI_BASE_URL: `${mockUrl}/v1`,
+    // Another OpenAI-compatible id for the cheap upstream: the same adapter and code path.
+    ...(cheapUrl ? { PROVIDER_TOGETHER_BASE_URL: `${cheapUrl}/v1` } : {}),
     // An OpenAI-compatible provider id for the slow mock: the same adapter and code path.
     PROVIDER_GROQ_BASE_URL: `${slowUrl}/v1`,
     BCRYPT_COST: "10",
@@ -137,7 +143,7 @@ export async function startTargets(
     ...(opt.phases.has("keys") ? ["--many-keys", String(opt.manyKeys), "--many-keys-file", join(gatewayDir, "many-keys.txt")] : []),
   ];
   const nextPort = await freePort();
-  const [gatewayChild, bareChild, nextChild] = await Promise.all([
+  const [gatewayChild, bareChild, nextChild, cheapBareChild] = await Promise.all([
     children.start("gateway", gatewayArgs, gatewayEnv),
     children.start("bare", tsx("bench/bare-proxy.ts"), { UPSTREAM: mockUrl }),
     nextDir
@@ -148,6 +154,7 @@ export async function startTargets(
           /(Ready in)/,
         )
       : null,
+    cheapUrl ? children.start("bare (cheap)", tsx("bench/bare-proxy.ts"), { UPSTREAM: cheapUrl }) : null,
   ]);
   const gw = {
     ...(JSON.parse(gatewayChild.ready) as Omit<GatewayInfo, "manyKeysFile">),
@@ -197,6 +204,20 @@ export async function startTargets(
         }
       : null;
   const targets = [direct, bare, gateway, portkey, nextDoor].filter((t): t is Endpoint => t !== null);
+  const cheap: Endpoint[] | null =
+    cheapUrl && cheapChild && cheapBareChild
+      ? [
+          { name: "direct", url: `${cheapUrl}/v1/chat/completions`, headers: { authorization: "Bearer sk-bench" }, pid: cheapChild.pid },
+          {
+            name: "bare",
+            url: `${cheapBareChild.ready.trim()}/v1/openai/chat/completions`,
+            headers: { authorization: "Bearer sk-bench" },
+            pid: cheapBareChild.pid,
+          },
+          { ...gateway, url: `${gw.origin}/v1/together/chat/completions` },
+        ]
+      : null;
+  for (const t of cheap ?? []) await check(t);
   for (const t of targets) await check(t);
   const skipped = `${opt.portkey ? "" : " (Portkey skipped)"}${opt.next ? "" : ` (Next door skipped${run.smoke ? ": smoke runs have no build" : ""})`}`;
   log(`started: ${targets.map((t) => t.name).join(", ")}${skipped}`);
@@ -221,5 +242,5 @@ export async function startTargets(
     };
   }
 
-  return { ctx: { opt, direct, bare, gateway, targets, gw, startApp }, firstStartRssMb };
+  return { ctx: { opt, direct, bare, gateway, targets, cheap, gw, startApp }, firstStartRssMb };
 }
