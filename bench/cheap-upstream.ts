@@ -11,7 +11,9 @@ const body = Buffer.from(
     object: "chat.completion",
     created: 1_760_000_000,
     model: "gpt-4o-mini",
-    choices: [{ index: 0, message: { role: "assistant", content: "Hello! (a simulated response)" }, logprobs: null, finish_reason: "stop" }],
+    choices: [
+      { index: 0, message: { role: "assistant", content: "Hello! (a simulated response)" }, logprobs: null, finish_reason: "stop" },
+    ],
     usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 },
   }),
 );
