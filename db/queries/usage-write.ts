@@ -121,15 +121,21 @@ const FOLD_AFTER = `::json) as x(${DELTA_COLUMNS})),
 
 /**
  * Writes a batch of usage events, folds them into the hourly and daily rollups and moves each key's
- * last_used_at, atomically. On Postgres (and Neon's HTTP driver) it is one statement, one round
- * trip, the batch passed as JSON parameters.
+ * last_used_at, atomically, and says how many rollup groups it had. On Postgres (and Neon's HTTP
+ * driver) it is one statement, one round trip, the batch passed as JSON parameters.
  */
-export async function insertUsageBatch({ events }: { events: Event[] }): Promise<void> {
-  if (events.length === 0) return;
+export async function insertUsageBatch({ events }: { events: Event[] }): Promise<BatchWritten> {
+  const done = { groups: 0, wallMs: 0, cpuMs: 0 };
+  if (events.length === 0) return done;
   const db = await getDb();
-  const deltas = JSON.stringify(hourlyDeltas(events));
+  const groups = hourlyDeltas(events);
+  done.groups = groups.length;
   const embedded = await getEmbeddedClient();
-  if (embedded) return copyBatch(embedded, events, deltas);
+  if (embedded) {
+    await copyBatch(embedded, events, groups, done);
+    return done;
+  }
+  const deltas = JSON.stringify(groups);
   const rows = JSON.stringify(
     events.map((e) => ({
       ts: e.ts.toISOString(),
@@ -150,32 +156,83 @@ export async function insertUsageBatch({ events }: { events: Event[] }): Promise
       aborted: e.aborted,
     })),
   );
-  await db.execute(
-    sql`with ins as (insert into usage_events (${sql.raw(EVENT_COLUMNS)})
+  await timed(done, () =>
+    db.execute(
+      sql`with ins as (insert into usage_events (${sql.raw(EVENT_COLUMNS)})
         select * from json_to_recordset(${rows}::json) as x(${sql.raw(COLUMNS)})),
       ${sql.raw(FOLD_BEFORE)}${deltas}${sql.raw(FOLD_AFTER)}`,
+    ),
   );
+  return done;
+}
+
+export interface BatchWritten {
+  /** Rollup groups (owner, hour, key, provider, model) the batch folded. */
+  groups: number;
+  /** Time in the batch's statements: wall, and the process's CPU over them (on the embedded
+   * database a statement holds the event loop throughout, so that CPU is its own). */
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Adds a statement's time to the batch's, leaving out what the loop did between statements. */
+async function timed<T>(into: BatchWritten, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  try {
+    return await run();
+  } finally {
+    const spent = process.cpuUsage(cpu);
+    into.wallMs += performance.now() - started;
+    into.cpuMs += (spent.user + spent.system) / 1000;
+  }
 }
 
 /** A CSV field: always quoted (commas, quotes and newlines in a model name stay data); null is empty. */
 const text = (v: string) => `"${v.replaceAll('"', '""')}"`;
 const opt = (v: number | null | undefined) => (v === null || v === undefined ? "" : String(v));
 
+/** Events (and rollup groups) a statement carries: on the embedded database each statement holds
+ * the event loop, for some tens of ms at this size. */
+const STATEMENT_EVENTS = 1_000;
+
+/**
+ * The most events the recorder puts in one batch. On Postgres a batch is one statement (Neon's HTTP
+ * driver has no interactive transactions), its work done by the database's processes, not ours. On the embedded database a batch is one transaction of bounded
+ * statements, so it may hold many seconds of traffic: with thousands of keys each seen once a
+ * second, folding a longer window into its rollups updates each key's rows once, not each time.
+ */
+export async function usageBatchLimit(): Promise<number> {
+  return (await getEmbeddedClient()) ? 50 * STATEMENT_EVENTS : STATEMENT_EVENTS;
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
 /**
  * The embedded database runs on the gateway's own event loop, where parsing a JSON batch costs
  * tens of µs an event: COPY parses CSV for a fraction of that, straight into usage_events. (A
- * staging table cost more a batch, in truncating it at commit.)
+ * staging table cost more a batch, in truncating it at commit.) One transaction, so the rollups
+ * always match the events, of statements of bounded size, so requests are served between them.
  */
-async function copyBatch(client: PGlite, events: Event[], deltas: string): Promise<void> {
-  let csv = "";
-  for (const e of events) {
-    csv += `${e.ts.toISOString()},${text(e.ownerId)},${text(e.keyId)},${e.environment},${text(e.provider)},${text(e.model)},`;
-    csv += `${text(e.endpoint)},${e.status},${e.inputTokens},${e.outputTokens},${e.cachedInputTokens},${opt(e.costUsd)},`;
-    csv += `${e.latencyMs},${opt(e.ttfbMs)},${e.streamed},${e.aborted}\n`;
-  }
+async function copyBatch(client: PGlite, events: Event[], deltas: HourlyDelta[], done: BatchWritten): Promise<void> {
   await client.transaction(async (tx) => {
-    await tx.query(`copy usage_events (${EVENT_COLUMNS}) from '/dev/blob' (format csv)`, [], { blob: new Blob([csv]) });
-    await tx.query(`with ${FOLD_BEFORE}$1${FOLD_AFTER}`, [deltas]);
+    for (const part of chunks(events, STATEMENT_EVENTS)) {
+      let csv = "";
+      for (const e of part) {
+        csv += `${e.ts.toISOString()},${text(e.ownerId)},${text(e.keyId)},${e.environment},${text(e.provider)},${text(e.model)},`;
+        csv += `${text(e.endpoint)},${e.status},${e.inputTokens},${e.outputTokens},${e.cachedInputTokens},${opt(e.costUsd)},`;
+        csv += `${e.latencyMs},${opt(e.ttfbMs)},${e.streamed},${e.aborted}\n`;
+      }
+      await timed(done, () =>
+        tx.query(`copy usage_events (${EVENT_COLUMNS}) from '/dev/blob' (format csv)`, [], { blob: new Blob([csv]) }),
+      );
+    }
+    // Each group is in one part only: a statement never updates a rollup row twice.
+    for (const part of chunks(deltas, STATEMENT_EVENTS)) {
+      await timed(done, () => tx.query(`with ${FOLD_BEFORE}$1${FOLD_AFTER}`, [JSON.stringify(part)]));
+    }
   });
 }
 

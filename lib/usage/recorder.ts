@@ -1,10 +1,10 @@
-import { analyzeUsageTables, insertUsageBatch, usageEventsAnalyzedRows } from "@/db/queries/usage-write";
+import { analyzeUsageTables, insertUsageBatch, usageBatchLimit, usageEventsAnalyzedRows } from "@/db/queries/usage-write";
 import type { UsageEventRow } from "@/db/schema";
 import { describeError } from "@/lib/db-errors";
 import { processSingleton } from "@/lib/singleton";
 
 // Usage events are buffered in memory and written in batches, off the request path:
-// every second, as soon as a batch fills, at shutdown (server.ts), and after each
+// every second (longer when keys are many, below), as soon as a batch fills, at shutdown (server.ts), and after each
 // response in the route-handler door (Next's after()). A failed write keeps the events
 // for the next attempt; an event the database refuses outright is dropped alone, loudly,
 // so it can never hold back the events behind it. While the database is away the events wait
@@ -13,8 +13,15 @@ import { processSingleton } from "@/lib/singleton";
 
 export type UsageEvent = Omit<UsageEventRow, "id">;
 
-const BATCH = 1_000;
 const FLUSH_EVERY_MS = 1_000;
+// With thousands of keys each seen about once a second, a second's batch has a rollup row for
+// nearly every event, and folding them cost 4x the events' own write on the embedded database.
+// Where batches may be large, the window doubles while a batch has more than a quarter as many
+// rollup groups as events (up to MAX_WINDOW_MS) and halves back when it has under a twentieth:
+// each key's rows are then updated once a window, not once an event.
+const MAX_WINDOW_MS = 8_000;
+const GROW_ABOVE = 0.25;
+const SHRINK_BELOW = 0.05;
 /** After a failed write the next waits this long, doubling with each failure in a row up to the cap. */
 const RETRY_MS = 1_000;
 /** While writes keep failing, the failure is logged again at most this often. */
@@ -49,6 +56,9 @@ interface State {
   writeCpuMs: number;
   /** Cost per key of events not yet written (buffered or being written), for budgets. */
   pendingCost: Map<string, number>;
+  /** How long an event may wait for its batch, and the most events a batch holds (null: not read yet). */
+  windowMs: number;
+  batchLimit: number | null;
 }
 
 const state: State = processSingleton("usageRecorder", () => ({
@@ -69,10 +79,15 @@ const state: State = processSingleton("usageRecorder", () => ({
   writeMs: 0,
   writeCpuMs: 0,
   pendingCost: new Map(),
+  windowMs: FLUSH_EVERY_MS,
+  batchLimit: null,
 }));
 
+/** Until the writer has said (at the first write), a batch fills at the smallest limit. */
+const batchLimit = () => state.batchLimit ?? 1_000;
+
 /** One timer at most: a sooner flush replaces a later one. */
-function schedule(delayMs = FLUSH_EVERY_MS): void {
+function schedule(delayMs = state.windowMs): void {
   if (state.buffer.length === 0) return;
   const due = Date.now() + Math.max(delayMs, state.retryAt - Date.now(), 0);
   if (state.timer) {
@@ -139,7 +154,7 @@ export function recordUsage(event: UsageEvent): void {
   }
   state.buffer.push(event);
   // A full batch is written at once, unless a write is under way (it takes this one too) or just failed.
-  schedule(state.buffer.length >= BATCH && !state.flushing ? 0 : FLUSH_EVERY_MS);
+  schedule(state.buffer.length >= batchLimit() && !state.flushing ? 0 : state.windowMs);
 }
 
 // The embedded database is analyzed here (db/queries/usage-write.ts says why) each time the
@@ -186,6 +201,13 @@ function writeSucceeded(): void {
   state.failuresInRow = 0;
 }
 
+/** Widens the window while batches are mostly rollup groups (many keys), narrows it back after. */
+function adaptWindow(events: number, groups: number): void {
+  if (batchLimit() <= 1_000 || events < 1_000) return;
+  if (groups > events * GROW_ABOVE) state.windowMs = Math.min(state.windowMs * 2, MAX_WINDOW_MS);
+  else if (groups < events * SHRINK_BELOW) state.windowMs = Math.max(state.windowMs / 2, FLUSH_EVERY_MS);
+}
+
 /** Bad data (SQLSTATE classes 22 and 23) or a program limit (54): retrying cannot help. Drizzle
  * wraps the driver's error in its own, with the original as the cause. */
 function refusedOutright(err: unknown): boolean {
@@ -196,20 +218,22 @@ function refusedOutright(err: unknown): boolean {
 async function drain(): Promise<void> {
   while (state.buffer.length > 0) {
     // A refused batch is halved until the refused events are alone; the rest is written.
-    const parts = [state.buffer.splice(0, BATCH)];
+    state.batchLimit ??= await usageBatchLimit();
+    const parts = [state.buffer.splice(0, state.batchLimit)];
     while (parts.length > 0) {
       const part = parts.shift()!;
-      const started = performance.now();
-      const cpu = process.cpuUsage();
       try {
-        await insertUsageBatch({ events: part });
+        const written = await insertUsageBatch({ events: part });
+        if (parts.length === 0) adaptWindow(part.length, written.groups);
         state.written += part.length;
         addPending(part, -1);
         writeSucceeded();
+        const started = performance.now();
+        const cpu = process.cpuUsage();
         await analyzeIfGrown(part.length);
-        state.writeMs += performance.now() - started;
         const spent = process.cpuUsage(cpu);
-        state.writeCpuMs += (spent.user + spent.system) / 1000;
+        state.writeMs += written.wallMs + performance.now() - started;
+        state.writeCpuMs += written.cpuMs + (spent.user + spent.system) / 1000;
       } catch (err) {
         if (!refusedOutright(err)) {
           state.buffer.unshift(...part, ...parts.flat());
@@ -282,5 +306,6 @@ export function usageRecorderStats() {
     refused: state.refused,
     writeMs: state.writeMs,
     writeCpuMs: state.writeCpuMs,
+    windowMs: state.windowMs,
   };
 }
