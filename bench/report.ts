@@ -116,7 +116,7 @@ export function reportRows(results: Record<string, unknown>, opt: Options, error
     row(
       `Stream of ${opt.streamChunks} chunks as a model sends it, first chunk p50 (direct / bare / gateway)`,
       ...threeFigures(first),
-      judge(TARGETS.firstChunkAddedMs, first[2] - first[0]),
+      judge(TARGETS.firstChunkVsBare, (first[2] - first[0]) / (first[1] - first[0])),
     );
     row(
       `Same stream, whole stream p50 (${FIRST_CHUNK_GAP_MS} ms pause after the first chunk included)`,
@@ -174,6 +174,21 @@ export function reportRows(results: Record<string, unknown>, opt: Options, error
       `${(get("cheap.gateway.rps") ?? NaN).toFixed(0)} / ${(get("cheap.bare.rps") ?? NaN).toFixed(0)} (${(get("cheap.direct.rps") ?? NaN).toFixed(0)}) req/s`,
       `${vs.toFixed(2)}×`,
       judge(TARGETS.cheapVsBare, vs),
+    );
+    const vsPortkey = get("cheap.gatewayVsPortkey");
+    if (vsPortkey !== undefined) {
+      row(
+        "Throughput against a cheap upstream, gateway / Portkey",
+        `${(get("cheap.gateway.rps") ?? NaN).toFixed(0)} / ${(get("cheap.portkey.rps") ?? NaN).toFixed(0)} req/s`,
+        `${vsPortkey.toFixed(2)}×`,
+        judge(TARGETS.cheapVsPortkey, vsPortkey),
+      );
+    }
+    const first = three("cheap.stream", "ttfbP50Ms");
+    row(
+      "Stream from a cheap upstream, first chunk p50 (direct / bare / gateway)",
+      ...threeFigures(first),
+      judge(TARGETS.firstChunkVsBare, (first[2] - first[0]) / (first[1] - first[0])),
     );
   }
   if (results.keys) {

@@ -34,7 +34,7 @@ export interface BenchContext {
   gateway: Endpoint;
   /** Every target started, in the table's order. */
   targets: Endpoint[];
-  /** Direct, bare and gateway against the cheap upstream (the cheap phase); null without it. */
+  /** Direct, bare, gateway (and Portkey) against the cheap upstream (the cheap phase); null without it. */
   cheap: Endpoint[] | null;
   gw: GatewayInfo;
   /** Starts the whole `npm start` server on a database of its own (needs the build). */
@@ -215,6 +215,7 @@ export async function startTargets(
             pid: cheapBareChild.pid,
           },
           { ...gateway, url: `${gw.origin}/v1/together/chat/completions` },
+          ...(portkey ? [{ ...portkey, headers: { ...portkey.headers, "x-portkey-custom-host": `${cheapUrl}/v1` } }] : []),
         ]
       : null;
   for (const t of cheap ?? []) await check(t);

@@ -1,7 +1,8 @@
 // Phase 9: non-streamed chat completions against a cheap upstream (bench/cheap-upstream.ts), the
 // gateway beside the bare proxy, side by side in each round: with an upstream that costs almost
 // nothing, the gateway's own work (keys, limits, metering, usage writes) is what the ratio shows.
-import { measure } from "../lib/load";
+// Then streams from the same upstream, its first chunk alone: what each proxy adds to it.
+import { CHAT, measure, timeStreams } from "../lib/load";
 import { log } from "../lib/log";
 import { median, round } from "../lib/stats";
 import type { BenchContext } from "../start";
@@ -20,13 +21,24 @@ export async function cheapPhase(ctx: BenchContext): Promise<{ cheap: unknown }>
     }
   }
   const ratio = (a: string, b: string) => round(median(runs[a].map((x, i) => x / runs[b][i])), 2);
-  const out = {
-    direct: { rps: median(runs.direct), rounds: runs.direct },
-    bare: { rps: median(runs.bare), rounds: runs.bare },
-    gateway: { rps: median(runs.gateway), rounds: runs.gateway },
+  const rps = Object.fromEntries(Object.entries(runs).map(([name, r]) => [name, { rps: median(r), rounds: r }]));
+  const out: Record<string, unknown> = {
+    ...rps,
     gatewayVsBare: ratio("gateway", "bare"),
     bareVsDirect: ratio("bare", "direct"),
+    ...(runs.portkey ? { gatewayVsPortkey: ratio("gateway", "portkey") } : {}),
   };
   log(`cheap    gateway ${out.gatewayVsBare}× the bare proxy, bare ${out.bareVsDirect}× direct (medians of per-round ratios)`);
+
+  // Many short streams, the three alternating: a first chunk's added time is tens of µs, and
+  // alternating makes the machine's drift hit all three alike.
+  const three = cheap.filter((t) => ["direct", "bare", "gateway"].includes(t.name));
+  const streams = (await timeStreams(three, JSON.stringify({ ...CHAT, stream: true }), opt.streamRequests * 2, "cheap stream")) as Record<
+    string,
+    { ttfbP50Ms: number }
+  >;
+  const added = (name: string) => streams[name].ttfbP50Ms - streams.direct.ttfbP50Ms;
+  out.stream = { ...streams, gatewayAddedMs: added("gateway"), bareAddedMs: added("bare"), addedVsBare: added("gateway") / added("bare") };
+  log(`cheap    first chunk added: gateway ${added("gateway").toFixed(3)} ms, bare ${added("bare").toFixed(3)} ms`);
   return { cheap: out };
 }
