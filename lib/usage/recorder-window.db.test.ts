@@ -16,9 +16,11 @@ async function manyKeys(n: number) {
   const { ownerId } = testCaller();
   const ids = Array.from({ length: n }, (_, i) => `key_w${ownerId.slice(-8)}${i}`);
   const db = await getDb();
-  await db.insert(apiKeys).values(
-    ids.map((id) => ({ id, ownerId, name: id, environment: "live" as const, prefix: "ne_live_x", keyHash: "-", createdBy: "user_test" })),
-  );
+  await db
+    .insert(apiKeys)
+    .values(
+      ids.map((id) => ({ id, ownerId, name: id, environment: "live" as const, prefix: "ne_live_x", keyHash: "-", createdBy: "user_test" })),
+    );
   return { ownerId, ids };
 }
 
