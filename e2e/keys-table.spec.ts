@@ -34,7 +34,7 @@ async function expectActionsInside(page: Page, width: number) {
   const rows = shownRows(page);
   const count = await rows.count();
   expect(count).toBeGreaterThan(0);
-  const frame = await box(page.locator(width >= 640 ? "table" : "ul[aria-label='API keys']").filter({ visible: true }));
+  const frame = await box(page.getByRole("table", { name: "API keys" }));
   for (let i = 0; i < count; i++) {
     const row = rows.nth(i);
     const button = row.getByRole("button", { name: /^Actions for/ });

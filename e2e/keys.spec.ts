@@ -219,7 +219,7 @@ test.describe("API keys page", () => {
     await createKeyViaApi(request, uniqueName("A rather long key name for the phone layout check"));
     await page.setViewportSize({ width: 375, height: 740 });
     await page.goto("/dashboard/keys");
-    await expect(page.getByRole("list", { name: "API keys" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "API keys" })).toBeVisible();
     await expect(headerCreateButton(page)).toBeVisible();
     await expect(page.getByText("Local mode: no sign-in")).toBeVisible();
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({

@@ -4,12 +4,12 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/input";
-import type { KeyView } from "@/lib/keys/service";
+import type { KeyTarget } from "@/lib/keys/list-item";
 import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
 import { disableKeyRequest, enableKeyRequest, errorMessage } from "./keys-api";
 import type { KeyChange } from "./use-key-change";
 
-const Prefix = ({ keyView }: { keyView: KeyView }) => <code className="font-mono text-[13px] text-zinc-900">{keyView.prefix}…</code>;
+const Prefix = ({ keyView }: { keyView: KeyTarget }) => <code className="font-mono text-[13px] text-zinc-900">{keyView.prefix}…</code>;
 
 /** Disable: revoke's reversible twin, so the dialog says both what stops and that it can come back. */
 export function DisableKeyDialog(props: KeyDialogProps) {
@@ -66,7 +66,7 @@ function ToggleActions({
   disable,
   note,
 }: {
-  keyView: KeyView;
+  keyView: KeyTarget;
   change: KeyChange;
   onClose: () => void;
   disable: boolean;

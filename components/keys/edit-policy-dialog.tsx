@@ -4,7 +4,7 @@ import type { FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
 import { ErrorSummary } from "@/components/ui/field";
-import type { KeyView } from "@/lib/keys/service";
+import type { KeyTarget } from "@/lib/keys/list-item";
 import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
 import { updateKeyRequest } from "./keys-api";
 import { PolicyFields } from "./policy-fields";
@@ -39,7 +39,7 @@ function EditPolicyForm({
   change,
   onClose,
 }: {
-  keyView: KeyView;
+  keyView: KeyTarget;
   providers: readonly ProviderOption[];
   change: KeyChange;
   onClose: () => void;

@@ -29,7 +29,7 @@ export function StatusBadge({
 }: {
   keyView: Pick<KeyView, "status" | "expires_at" | "replaced_by">;
   now?: number;
-  limitState?: KeyLimitState | null;
+  limitState?: Pick<KeyLimitState, "budgetReached" | "resetsAt"> | null;
 }) {
   const { status, expires_at, replaced_by } = keyView;
   if (status === "active" && limitState?.budgetReached) {

@@ -2,12 +2,12 @@
 
 import type { ReactNode } from "react";
 import { Dialog, type DialogProps } from "@/components/ui/dialog";
-import type { KeyView } from "@/lib/keys/service";
+import type { KeyTarget } from "@/lib/keys/list-item";
 import { useKeyChange, type KeyChange } from "./use-key-change";
 
 /** What every key dialog takes: the key it acts on (null: closed), and how it closes. */
 export interface KeyDialogProps {
-  keyView: KeyView | null;
+  keyView: KeyTarget | null;
   onClose: () => void;
   returnFocus: () => HTMLElement | null;
 }
@@ -24,7 +24,7 @@ export function KeyChangeDialog({
   ...frame
 }: KeyDialogProps &
   Pick<DialogProps, "title" | "description" | "role"> & {
-    children: (keyView: KeyView, change: KeyChange) => ReactNode;
+    children: (keyView: KeyTarget, change: KeyChange) => ReactNode;
   }) {
   const change = useKeyChange(onClose);
   return (

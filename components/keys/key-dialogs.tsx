@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useMemo, useState, useTransition, type ReactNode } from "react";
-import type { KeyView } from "@/lib/keys/service";
+import type { KeyTarget } from "@/lib/keys/list-item";
 import { CreateKeyDialog } from "./create-key-dialog";
 import { DisableKeyDialog, EnableKeyDialog } from "./disable-key-dialog";
 import { EditPolicyDialog } from "./edit-policy-dialog";
@@ -20,24 +20,24 @@ import { RollKeyDialog } from "./roll-key-dialog";
 type Active =
   | { kind: "create" }
   | { kind: "reveal"; created: CreatedKey | RolledKey }
-  | { kind: "rename"; key: KeyView }
-  | { kind: "revoke"; key: KeyView }
-  | { kind: "policy"; key: KeyView }
-  | { kind: "roll"; key: KeyView }
-  | { kind: "disable"; key: KeyView }
-  | { kind: "enable"; key: KeyView }
+  | { kind: "rename"; key: KeyTarget }
+  | { kind: "revoke"; key: KeyTarget }
+  | { kind: "policy"; key: KeyTarget }
+  | { kind: "roll"; key: KeyTarget }
+  | { kind: "disable"; key: KeyTarget }
+  | { kind: "enable"; key: KeyTarget }
   | null;
 
 interface KeyDialogs {
   /** Why the person may not change keys here (their organisation role); null when they may. */
   readOnly: string | null;
   openCreate: () => void;
-  openRename: (key: KeyView) => void;
-  openRevoke: (key: KeyView) => void;
-  openEditPolicy: (key: KeyView) => void;
-  openRoll: (key: KeyView) => void;
-  openDisable: (key: KeyView) => void;
-  openEnable: (key: KeyView) => void;
+  openRename: (key: KeyTarget) => void;
+  openRevoke: (key: KeyTarget) => void;
+  openEditPolicy: (key: KeyTarget) => void;
+  openRoll: (key: KeyTarget) => void;
+  openDisable: (key: KeyTarget) => void;
+  openEnable: (key: KeyTarget) => void;
 }
 
 const KeyDialogsContext = createContext<KeyDialogs | null>(null);

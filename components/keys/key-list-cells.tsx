@@ -2,44 +2,44 @@ import Link from "next/link";
 import { DateTime } from "@/components/ui/date-time";
 import { formatCompact, formatInteger, formatUsd } from "@/components/usage/format";
 import { UsageSparkline } from "@/components/usage/usage-sparkline";
-import type { KeyListRow } from "@/lib/keys/list-view";
-import type { WeeklyUsage } from "@/lib/usage/chart-series";
-import { KeyPrefix, StatusBadge } from "./key-badges";
+import type { KeyListItem } from "@/lib/keys/list-item";
+import { StatusBadge } from "./key-badges";
 import { expiresSoon } from "./policy-format";
 
-// The parts of a key's row that the table (sm and up) and the phone cards both show.
+// The parts of a key's row in the keys list, from the compact item the server sends for it;
+// the classes without utilities in them are in keys-list.css.
 
 const linkClass =
   "rounded underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900";
 
 /** The name, truncated with the full name in its title; the prefix beside it when another listed key has the same name. */
-export function KeyNameLink({ row }: { row: KeyListRow }) {
-  const { key } = row;
+export function KeyNameLink({ item }: { item: KeyListItem }) {
   return (
-    <span className="flex min-w-0 items-baseline gap-2">
-      <Link href={`/dashboard/keys/${key.id}`} title={key.name} className={`min-w-0 truncate font-medium text-zinc-900 ${linkClass}`}>
-        {key.name}
+    <span className="key-name">
+      <Link href={`/dashboard/keys/${item.id}`} title={item.name}>
+        {item.name}
       </Link>
-      {row.nameCollides && (
-        <span className="shrink-0" data-name-prefix="">
-          <KeyPrefix prefix={key.prefix} />
-        </span>
-      )}
+      {item.nameCollides && <code data-name-prefix="">{`${item.prefix}…`}</code>}
     </span>
   );
 }
 
 /** The status badge and what it means for calls now: expiry, budget (in the badge), rate-limit refusals, a successor. */
-export function KeyStatus({ row, now }: { row: KeyListRow; now: number }) {
-  const { key, limit, successor } = row;
-  const rateLimited = limit?.refusals.rateLimit ?? 0;
+export function KeyStatus({ item, now }: { item: KeyListItem; now: number }) {
+  const { successor, rateLimited = 0 } = item;
+  const expiresAt = item.expires_at ?? null;
+  const budget = item.budgetResetsAt ? { budgetReached: true, resetsAt: new Date(item.budgetResetsAt) } : null;
   return (
     <span className="flex flex-col items-start gap-0.5">
-      <StatusBadge keyView={key} now={now} limitState={limit} />
+      <StatusBadge
+        keyView={{ status: item.status, expires_at: expiresAt, replaced_by: item.replaced_by ?? null }}
+        now={now}
+        limitState={budget}
+      />
       {/* A distant expiry is not news, but still worth a line under the badge. */}
-      {key.status === "active" && key.expires_at && !key.replaced_by && !expiresSoon(key.expires_at, now) && (
+      {item.status === "active" && expiresAt && !item.replaced_by && !expiresSoon(expiresAt, now) && (
         <span className="text-xs text-zinc-500">
-          Until <DateTime iso={key.expires_at} />
+          Until <DateTime iso={expiresAt} />
         </span>
       )}
       {rateLimited > 0 && (
@@ -51,7 +51,7 @@ export function KeyStatus({ row, now }: { row: KeyListRow; now: number }) {
         <span className="max-w-full truncate text-xs text-zinc-600">
           Replaced by{" "}
           <Link href={`/dashboard/keys/${successor.id}`} className={`font-mono text-zinc-800 underline ${linkClass}`}>
-            {successor.prefix}…
+            {`${successor.prefix}…`}
           </Link>
         </span>
       )}
@@ -59,12 +59,12 @@ export function KeyStatus({ row, now }: { row: KeyListRow; now: number }) {
   );
 }
 
-export function KeyLastUsed({ iso }: { iso: string | null }) {
-  return iso ? <DateTime iso={iso} withTime /> : <span className="text-zinc-500">Never</span>;
+export function KeyLastUsed({ iso }: { iso: string | undefined }) {
+  return iso ? <DateTime iso={iso} withTime /> : <span className="muted">Never</span>;
 }
 
-export function WeeklyUsageCell({ usage }: { usage: WeeklyUsage | undefined }) {
-  if (!usage || usage.requests === 0) return <span className="text-zinc-500">No requests</span>;
+export function WeeklyUsageCell({ usage }: { usage: KeyListItem["usage"] }) {
+  if (!usage) return <span className="muted">No requests</span>;
   return (
     <span className="flex items-center gap-3">
       <UsageSparkline values={usage.perDay} />
@@ -78,6 +78,6 @@ export function WeeklyUsageCell({ usage }: { usage: WeeklyUsage | undefined }) {
   );
 }
 
-export function KeyCost({ row }: { row: KeyListRow }) {
-  return <span className={row.costUsd > 0 ? "text-zinc-900 tabular-nums" : "text-zinc-500 tabular-nums"}>{formatUsd(row.costUsd)}</span>;
+export function KeyCost({ usd = 0 }: { usd: number | undefined }) {
+  return <span className={usd > 0 ? "text-zinc-900 tabular-nums" : "muted tabular-nums"}>{formatUsd(usd)}</span>;
 }

@@ -6,7 +6,7 @@ import { DialogFooter } from "@/components/ui/dialog";
 import { ErrorSummary, FieldMessage } from "@/components/ui/field";
 import { Input, Label } from "@/components/ui/input";
 import { NAME_MAX_LENGTH } from "@/lib/keys/bounds";
-import type { KeyView } from "@/lib/keys/service";
+import type { KeyTarget } from "@/lib/keys/list-item";
 import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
 import { renameKeyRequest } from "./keys-api";
 import { checkName } from "./policy-form";
@@ -21,7 +21,7 @@ export function RenameKeyDialog(props: KeyDialogProps) {
   );
 }
 
-function RenameForm({ keyView, change, onClose }: { keyView: KeyView; change: KeyChange; onClose: () => void }) {
+function RenameForm({ keyView, change, onClose }: { keyView: KeyTarget; change: KeyChange; onClose: () => void }) {
   const { pending } = change;
   const check = useFormCheck((form) => {
     const { error } = checkName(form.get("name"));

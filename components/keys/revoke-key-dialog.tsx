@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogFooter } from "@/components/ui/dialog";
 import { FieldError } from "@/components/ui/input";
-import type { KeyView } from "@/lib/keys/service";
+import type { KeyTarget } from "@/lib/keys/list-item";
 import { errorMessage, revokeKeyRequest } from "./keys-api";
 import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
 import type { KeyChange } from "./use-key-change";
@@ -30,7 +30,7 @@ export function RevokeKeyDialog(props: KeyDialogProps) {
   );
 }
 
-function RevokeActions({ keyView, change, onClose }: { keyView: KeyView; change: KeyChange; onClose: () => void }) {
+function RevokeActions({ keyView, change, onClose }: { keyView: KeyTarget; change: KeyChange; onClose: () => void }) {
   const { pending } = change;
   const [error, setError] = useState<string | null>(null);
 

@@ -6,7 +6,7 @@ import { cn } from "@/components/ui/cn";
 import { DialogFooter } from "@/components/ui/dialog";
 import { formatDate } from "@/components/ui/date-time";
 import { FieldError } from "@/components/ui/input";
-import type { KeyView } from "@/lib/keys/service";
+import type { KeyTarget } from "@/lib/keys/list-item";
 import { errorMessage, rollKeyRequest, type RolledKey } from "./keys-api";
 import { formatRelative } from "./policy-format";
 import { KeyChangeDialog, type KeyDialogProps } from "./key-change-dialog";
@@ -47,7 +47,7 @@ function RollForm({
   onClose,
   onRolled,
 }: {
-  keyView: KeyView;
+  keyView: KeyTarget;
   change: KeyChange;
   onClose: () => void;
   onRolled: (rolled: RolledKey) => void;

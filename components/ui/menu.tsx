@@ -113,11 +113,8 @@ export function Menu({ label, items, trigger }: { label: string; items: MenuItem
         aria-controls={open ? menuId : undefined}
         onClick={() => (open ? close(false) : show("first"))}
         onKeyDown={onButtonKeyDown}
-        className={cn(
-          "inline-flex size-8 shrink-0 items-center justify-center rounded-md text-zinc-600 transition-colors hover:bg-zinc-100 hover:text-zinc-900",
-          "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-zinc-900",
-          open && "bg-zinc-100 text-zinc-900",
-        )}
+        // `.menu-button` (app/globals.css): a list has one on every row.
+        className="menu-button"
       >
         {trigger ?? <DotsIcon />}
       </button>

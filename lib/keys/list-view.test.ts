@@ -37,14 +37,17 @@ const view = (q: Record<string, string>) => parseListParams(q);
 
 describe("keys list URL", () => {
   it("parses a view and writes it back without the defaults", () => {
-    const p = view({ q: " prod ", env: "test", status: "budget", sort: "cost", page: "2", revoked: "1" });
-    expect(p).toEqual({ q: "prod", env: "test", status: "budget", sort: "cost", page: 2, revoked: true });
-    expect(keysListHref(p)).toBe("/dashboard/keys?q=prod&env=test&status=budget&sort=cost&revoked=1&page=2");
+    const p = view({ q: " prod ", env: "test", status: "budget", sort: "cost", page: "2", revoked: "1", size: "100" });
+    expect(p).toEqual({ q: "prod", env: "test", status: "budget", sort: "cost", page: 2, revoked: true, size: 100 });
+    expect(keysListHref(p)).toBe("/dashboard/keys?q=prod&env=test&status=budget&sort=cost&revoked=1&size=100&page=2");
     expect(keysListHref(view({}))).toBe("/dashboard/keys");
   });
 
   it("falls back to the default view for values it does not know", () => {
-    expect(view({ env: "staging", status: "gone", sort: "random", page: "-3", revoked: "yes" })).toEqual(view({}));
+    expect(view({ env: "staging", status: "gone", sort: "random", page: "-3", revoked: "yes", size: "1000" })).toEqual(view({}));
+    // Only the offered page sizes: a hand-edited URL cannot ask for every key on one page.
+    expect(view({ size: "25" }).size).toBe(25);
+    expect(view({ size: "51" }).size).toBe(50);
   });
 });
 
@@ -100,6 +103,14 @@ describe("pages, collisions and successors", () => {
     expect([second.rows.length, second.page, second.pages, second.from, second.to, second.matching]).toEqual([50, 2, 3, 51, 100, 120]);
     const past = buildKeysListPage(all, view({ page: "9" }));
     expect([past.page, past.rows.length, past.from]).toEqual([3, 20, 101]);
+  });
+
+  it("pages by the size in the URL", () => {
+    const all = Array.from({ length: 120 }, () => row());
+    const big = buildKeysListPage(all, view({ size: "100", page: "2" }));
+    expect([big.rows.length, big.page, big.pages, big.from, big.to, big.size]).toEqual([20, 2, 2, 101, 120, 100]);
+    const small = buildKeysListPage(all, view({ size: "25" }));
+    expect([small.rows.length, small.pages, small.size]).toEqual([25, 5, 25]);
   });
 
   it("marks keys whose names collide among the listed ones, and finds a rolled key's successor", () => {

@@ -6,7 +6,10 @@ import type { KeyView } from "./views";
 // The keys list's view state (search, filters, sort, page) as it lives in the URL, and the pure
 // functions that turn every key of an owner into the rows of one page. The loader is ./list-load.ts.
 
-export const KEYS_PAGE_SIZE = 50;
+/** The page sizes one can pick; the default keeps the page's HTML bounded whatever the number of keys. */
+export const KEYS_PAGE_SIZES = [25, 50, 100] as const;
+export type KeysPageSize = (typeof KEYS_PAGE_SIZES)[number];
+export const KEYS_PAGE_SIZE: KeysPageSize = 50;
 export const KEYS_LIST_PATH = "/dashboard/keys";
 
 export const LIST_ENVS = ["all", "live", "test"] as const;
@@ -45,11 +48,20 @@ const listParamsInput = z.object({
   sort: oneOf(LIST_SORTS),
   revoked: z.preprocess((v) => first(v) === "1", z.boolean()),
   page: z.preprocess(first, z.coerce.number().int().min(1).catch(1)).default(1),
+  size: z.preprocess((v) => Number(first(v)), z.literal(KEYS_PAGE_SIZES).catch(KEYS_PAGE_SIZE)).default(KEYS_PAGE_SIZE),
 });
 
 export type KeysListParams = z.infer<typeof listParamsInput>;
 
-export const DEFAULT_LIST_PARAMS: KeysListParams = { q: "", env: "all", status: "all", sort: "newest", revoked: false, page: 1 };
+export const DEFAULT_LIST_PARAMS: KeysListParams = {
+  q: "",
+  env: "all",
+  status: "all",
+  sort: "newest",
+  revoked: false,
+  page: 1,
+  size: KEYS_PAGE_SIZE,
+};
 
 export function parseListParams(searchParams: Record<string, string | string[] | undefined>): KeysListParams {
   return listParamsInput.parse(searchParams);
@@ -64,6 +76,7 @@ export function keysListHref(params: Partial<KeysListParams>): string {
   if (p.status !== "all") qs.set("status", p.status);
   if (p.sort !== "newest") qs.set("sort", p.sort);
   if (p.revoked) qs.set("revoked", "1");
+  if (p.size !== KEYS_PAGE_SIZE) qs.set("size", String(p.size));
   if (p.page > 1) qs.set("page", String(p.page));
   const s = qs.toString();
   return s ? `${KEYS_LIST_PATH}?${s}` : KEYS_LIST_PATH;
@@ -93,6 +106,7 @@ export interface KeysListPage {
   matching: number;
   page: number;
   pages: number;
+  size: number;
   /** The first and last row's position among the matching keys, 1-based (0 when none). */
   from: number;
   to: number;
@@ -154,7 +168,7 @@ export function collidingNames(keys: Pick<KeyView, "name">[]): Set<string> {
  * One page of the view. `all` is every key of the owner (revoked ones too), so a rolled key's
  * successor is found even when the view hides it.
  */
-export function buildKeysListPage(all: KeyListInput[], params: KeysListParams, pageSize = KEYS_PAGE_SIZE): KeysListPage {
+export function buildKeysListPage(all: KeyListInput[], params: KeysListParams, pageSize: number = params.size): KeysListPage {
   const matching = sortRows(
     all.filter((r) => matchesFilters(r, params)),
     params.sort,
@@ -173,7 +187,7 @@ export function buildKeysListPage(all: KeyListInput[], params: KeysListParams, p
       successor: r.key.replaced_by && successorPrefix ? { id: r.key.replaced_by, prefix: successorPrefix } : null,
     };
   });
-  return { rows, matching: matching.length, page, pages, from: rows.length ? start + 1 : 0, to: start + rows.length };
+  return { rows, matching: matching.length, page, pages, size: pageSize, from: rows.length ? start + 1 : 0, to: start + rows.length };
 }
 
 /** The footer's counts, over every key rather than the filtered view. */

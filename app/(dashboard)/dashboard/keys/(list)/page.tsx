@@ -4,10 +4,11 @@ import { CreateKeyButton } from "@/components/keys/create-key-button";
 import { KeyDialogsProvider } from "@/components/keys/key-dialogs";
 import { KeysEmptyState, KeysNoMatch } from "@/components/keys/keys-empty-state";
 import { KeysPagination } from "@/components/keys/keys-pagination";
-import { KeysTable } from "@/components/keys/keys-table";
+import { KeysList } from "@/components/keys/keys-list";
 import { KeysToolbar } from "@/components/keys/keys-toolbar";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageOwner } from "@/lib/auth/page-owner";
+import { toListItem } from "@/lib/keys/list-item";
 import { loadKeysList } from "@/lib/keys/list-load";
 import { keysListHref, parseListParams } from "@/lib/keys/list-view";
 import { providerOptions } from "../../provider-options";
@@ -35,7 +36,8 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
           </div>
           <div className="mt-4">
             {list.rows.length > 0 ? (
-              <KeysTable rows={list.rows} />
+              // One clock for every row, so two keys expiring together read the same.
+              <KeysList items={list.rows.map(toListItem)} now={Date.now()} />
             ) : (
               <KeysNoMatch clearHref={keysListHref({ revoked: params.revoked, sort: params.sort })} />
             )}
