@@ -117,6 +117,27 @@ export async function deleteEventBatch(
 }
 
 /**
+ * The embedded database's event partitions never analyzed, or grown by half since they last were,
+ * newest first: it has no autovacuum, and the recorder analyzes only the parent (the planner reads
+ * each partition's own statistics).
+ */
+export async function partitionsToAnalyze(db: Db, max: number): Promise<string[]> {
+  const found = await rows<{ name: string }>(
+    db,
+    sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = 'usage_events'::regclass
+        and pg_relation_size(c.oid) / current_setting('block_size')::int > case when c.reltuples < 0 then 0 else c.relpages * 1.5 + 8 end
+      order by c.oid desc limit ${max}`,
+  );
+  return found.map((r) => r.name);
+}
+
+/** With a tenth of the default sample, as the recorder does (db/queries/usage-write.ts says why). */
+export async function analyzePartition(db: Db, partition: string): Promise<void> {
+  await inTransaction(db, [sql.raw("set local default_statistics_target = 10"), sql`analyze ${sql.identifier(partition)}`]);
+}
+
+/**
  * Runs `fn` as this database's only maintenance run: on Postgres on one pooled connection holding an
  * advisory lock, so that of several instances one prunes at a time; null when another holds it.
  * The embedded database belongs to this process alone. Neon's HTTP driver has no sessions to hold

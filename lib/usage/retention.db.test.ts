@@ -169,6 +169,30 @@ describe("raw usage event retention", () => {
     expect(row.p).toBe(expected[2].name);
   });
 
+  it.skipIf(process.env.DATABASE_URL)("on the embedded database, analyzes a partition when new and when grown by half", async () => {
+    // The embedded database has no autovacuum; without statistics a key's request list sorted all its events.
+    const month = monthPartition(new Date(NOW.getTime() + 1_200 * DAY_MS));
+    await ensureEventPartitions(await getDb(), month.from, 0);
+    const fill = (n: number) =>
+      query(`insert into usage_events (${COLUMNS}) select ${at(month.from)} + i * interval '1 second', 'o_stats', 'k_stats', 'live',
+        'openai', 'm', '/chat/completions', 200, 1, 1, 0, 0.001, 90, null, false, false from generate_series(1, ${n}) as i`);
+    const analyzed = async () => {
+      const [r] = await query<{ n: number }>(`select reltuples::float8 as n from pg_class where relname = '${month.name}'`);
+      return r.n;
+    };
+    const run = async () => (await runUsageMaintenance({ now: NOW, retentionDays: 0 }))?.analyzed;
+    await run(); // whatever the earlier tests left to analyze
+    await fill(3_000);
+    expect(await analyzed()).toBe(-1);
+    expect(await run()).toEqual([month.name]);
+    expect(await analyzed()).toBe(3_000);
+    await fill(1_000); // a third more: not yet
+    expect(await run()).toEqual([]);
+    await fill(20_000);
+    expect(await run()).toEqual([month.name]);
+    expect(await analyzed()).toBe(24_000);
+  });
+
   it.skipIf(!process.env.DATABASE_URL)("on Postgres, runs one instance at a time (advisory lock)", async () => {
     const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await other.connect();
