@@ -179,8 +179,8 @@ export function describeMaintenance(r: MaintenanceReport, retentionDays: number)
   if (p) {
     const dropped = p.dropped.length ? ` (${p.dropped.join(", ")})` : "";
     parts.push(
-      `retention ${retentionDays} days, events before ${p.cutoff.toISOString()}: dropped ${p.dropped.length} partitions${dropped}, ` +
-        `deleted ${p.deleted} events in ${p.batches} batches${p.more ? ", more left for the next run" : ""}`,
+      `retention ${retentionDays} days, events before ${p.cutoff.toISOString()}: dropped ${p.dropped.length} ${p.dropped.length === 1 ? "partition" : "partitions"}${dropped}, ` +
+        `deleted ${p.deleted} events in ${p.batches} ${p.batches === 1 ? "batch" : "batches"}${p.more ? ", more left for the next run" : ""}`,
     );
   }
   const problems = [...r.upkeep.problems, ...(p?.problems ?? [])];
