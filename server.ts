@@ -12,6 +12,7 @@ import { createNodeServer } from "@/lib/gateway/node-server";
 import { closeUpstreamPools } from "@/lib/gateway/upstream";
 import { closePolicyRuntime, policyRuntime } from "@/lib/limits/runtime";
 import { drainAndStop } from "@/lib/shutdown";
+import { startUsageMaintenance, stopUsageMaintenance } from "@/lib/usage/maintenance";
 
 // `npm start` runs this: one Node server in front of Next. The gateway core answers
 // /v1/* here directly, since Next's request pipeline is the throughput ceiling
@@ -79,6 +80,9 @@ async function main(): Promise<void> {
   const shownHost = env.host.includes(":") ? `[${env.host}]` : env.host;
   console.log(`NeuronEdge ready on http://${shownHost}:${port} (${env.clerkEnabled ? "Clerk" : "local"} mode, ${describeDatabase()})`);
 
+  // Partition upkeep and raw-event retention (USAGE_RETENTION_DAYS), off the request path.
+  startUsageMaintenance();
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
     // Ctrl-C at a terminal needs no load balancer to notice: no drain delay.
     const drainMs = signal === "SIGINT" ? 0 : env.shutdownDrainMs;
     await drainAndStop({ server, drainMs, graceMs: env.SHUTDOWN_GRACE_MS });
-    await Promise.allSettled([closeUpstreamPools(), closePolicyRuntime()]);
+    await Promise.allSettled([closeUpstreamPools(), closePolicyRuntime(), stopUsageMaintenance()]);
     await closeDb();
     process.exit(0);
   };

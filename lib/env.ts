@@ -71,6 +71,17 @@ const schema = z.object({
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(300_000).optional(),
   /** Then open requests and streams get this long to finish before they are cut (and recorded as aborted). */
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(25_000),
+  /**
+   * Days raw usage events are kept (0: for ever, so that an upgrade deletes nothing); the rollups are
+   * always kept. At least 8 when set: the dashboard reads raw events up to a week and an hour back.
+   */
+  USAGE_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(36_500)
+    .refine((d) => d === 0 || d >= 8, "0 (keep for ever) or at least 8 days")
+    .default(0),
 });
 
 export type Env = z.infer<typeof schema> & {

@@ -247,7 +247,7 @@ export async function analyzeUsageTables(): Promise<void> {
   const embedded = await getEmbeddedClient();
   if (!embedded) return;
   await embedded.transaction(async (tx) => {
-    await tx.exec("set local default_statistics_target = 10; analyze usage_events, usage_hourly, usage_daily, api_keys");
+    await tx.exec("set local default_statistics_target = 10; analyze only usage_events, usage_hourly, usage_daily, api_keys");
   });
 }
 
