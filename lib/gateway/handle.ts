@@ -6,7 +6,7 @@ import { providerErrorJson } from "./errors";
 import { FORMATS } from "./formats";
 import { clientHeaders, upstreamHeaders } from "./headers";
 import { inspectRequest } from "./request-info";
-import { injectStreamUsage, injectStreamUsageRaw, serializeBody, usageChunkFilter } from "./include-usage";
+import { injectStreamUsageRaw, usageChunkFilter } from "./include-usage";
 import { getProvider, listProviders, providerBaseUrl, type ProviderAdapter } from "./providers";
 import { simulate } from "./simulator";
 import type { GatewayRequest, GatewayResponse } from "./types";
@@ -93,15 +93,11 @@ export async function handle(req: GatewayRequest): Promise<GatewayResponse> {
     }
     // Ask for usage on streams the client did not ask it for; the extra chunk is removed below.
     let injected = false;
-    if (provider.streamUsageOption === true && path.endsWith("/chat/completions") && body) {
-      if (info.json !== null) {
-        injected = injectStreamUsage(info.json);
-        if (injected) body = serializeBody(info.json);
-      } else if (info.stream) {
-        // Too large to parse whole (a long conversation): inject without parsing.
-        const withUsage = injectStreamUsageRaw(body);
-        if (withUsage) [body, injected] = [withUsage, true];
-      }
+    if (provider.streamUsageOption === true && path.endsWith("/chat/completions") && body && info.stream) {
+      // Into the client's own bytes, parsed or not: serializing the parsed body again showed in
+      // the profile of a stream's first chunk.
+      const withUsage = injectStreamUsageRaw(body);
+      if (withUsage) [body, injected] = [withUsage, true];
     }
 
     const upstream = await callUpstream({
