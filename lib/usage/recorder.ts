@@ -19,7 +19,7 @@ const FLUSH_EVERY_MS = 1_000;
 // Where batches may be large, the window doubles while a batch has more than a quarter as many
 // rollup groups as events (up to MAX_WINDOW_MS) and halves back when it has under a twentieth:
 // each key's rows are then updated once a window, not once an event.
-const MAX_WINDOW_MS = 8_000;
+const MAX_WINDOW_MS = 32_000;
 const GROW_ABOVE = 0.25;
 const SHRINK_BELOW = 0.05;
 /** After a failed write the next waits this long, doubling with each failure in a row up to the cap. */
