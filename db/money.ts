@@ -8,8 +8,14 @@ const SCALE = 10;
  * events table is sent) and rounded half away from zero, as Postgres rounds numeric input.
  */
 export function usdUnits(usd: number): bigint {
-  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(String(usd));
-  if (!m) throw new Error(`Not a finite USD amount: ${usd}`);
+  if (!Number.isFinite(usd)) throw new Error(`Not a finite USD amount: ${usd}`);
+  return decimalUnits(String(usd));
+}
+
+/** A decimal's text (a numeric as Postgres prints it, or a number's) in units of 1e-10, rounded as usdUnits. */
+export function decimalUnits(text: string): bigint {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/.exec(text);
+  if (!m) throw new Error(`Not a decimal amount: ${text.slice(0, 40)}`);
   const [, sign, whole, fraction = "", exponent = "0"] = m;
   const digits = BigInt(whole + fraction);
   const shift = Number(exponent) - fraction.length + SCALE;

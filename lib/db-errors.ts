@@ -104,6 +104,11 @@ export function databaseOutage(err: unknown): string | null {
   return null;
 }
 
+/** Postgres cancelled the statement (SQLSTATE 57014): its statement_timeout passed. */
+export function isStatementTimeout(err: unknown): boolean {
+  return chainOf(err).some((e) => sqlstateOf(e) === "57014");
+}
+
 const MAX_FRAMES = 12;
 
 /** The stack's frames without its header: the header repeats the message, which may hold data. */

@@ -55,6 +55,12 @@ const schema = z.object({
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** Per query (Postgres statement_timeout and the client's own wait). */
   DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(10_000),
+  /** A usage read (dashboard, usage API) gives up after this long with 504; on Postgres its statement timeout. */
+  USAGE_READ_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** Rows a usage read scans a statement; default 2,000 embedded (each statement holds the event loop), 100,000 on Postgres. */
+  USAGE_READ_SLICE_ROWS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  /** Rows a usage answer may hold; a read past it is refused with 400 (narrow the range or the grouping). */
+  USAGE_READ_MAX_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
   /** Cold key verifications (bcrypt) waiting at once; beyond it, 503 with Retry-After. */
   KEY_VERIFY_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(256),
   /** bcrypt threads; default: one per core beyond the first, at most 4. */

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { getDb } from "../client";
 import { usageDaily, usageEvents } from "../schema";
 import { gatewayRefusal } from "./usage-read";
+import { boundedRead, GroupTotals, sumSliced } from "./usage-slices";
 import { asNumber } from "./usage-source";
 
 // One key's requests a page at a time, for its page: a keyset on (ts, id), newest first. A cursor
@@ -138,12 +139,13 @@ export async function keyRequestPage({
   return { rows: page, hasNewer: true, hasOlder: true, newerCount: await newerThan(mine, page[0].id) };
 }
 
-/** Every request the key has made, from the daily rollups (counting raw events would read them all). */
+/** Every request the key has made, from the daily rollups (counting raw events would read them all), a slice at a time. */
 export async function keyRequestTotal({ ownerId, keyId }: { ownerId: string; keyId: string }): Promise<number> {
-  const db = await getDb();
-  const [row] = await db
-    .select({ n: sql`coalesce(sum(${usageDaily.requests}), 0)::float8`.mapWith(asNumber) })
-    .from(usageDaily)
-    .where(and(eq(usageDaily.ownerId, ownerId), eq(usageDaily.keyId, keyId)));
-  return row?.n ?? 0;
+  const d = usageDaily;
+  return boundedRead(async (session) => {
+    const total = new GroupTotals([false], 1);
+    const scan = and(eq(d.ownerId, ownerId), eq(d.keyId, keyId))!;
+    await sumSliced(session, { table: d, scan, groupBy: [], sums: [{ sql: sql`sum(${d.requests})` }] }, total);
+    return total.list()[0]?.sums[0] ?? 0;
+  });
 }
