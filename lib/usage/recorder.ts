@@ -16,9 +16,10 @@ export type UsageEvent = Omit<UsageEventRow, "id">;
 const FLUSH_EVERY_MS = 1_000;
 // With thousands of keys each seen about once a second, a second's batch has a rollup row for
 // nearly every event, and folding them cost 4x the events' own write on the embedded database.
-// Where batches may be large, the window doubles while a batch has more than a quarter as many
-// rollup groups as events (up to MAX_WINDOW_MS) and halves back when it has under a twentieth:
-// each key's rows are then updated once a window, not once an event.
+// Where batches may be large, the window grows fourfold while a batch has more than a quarter as
+// many rollup groups as events (up to MAX_WINDOW_MS: seconds, not a minute of doubling, to get
+// there) and halves back when it has under a twentieth: each key's rows are then updated once a
+// window, not once an event.
 const MAX_WINDOW_MS = 32_000;
 const GROW_ABOVE = 0.25;
 const SHRINK_BELOW = 0.05;
@@ -204,7 +205,7 @@ function writeSucceeded(): void {
 /** Widens the window while batches are mostly rollup groups (many keys), narrows it back after. */
 function adaptWindow(events: number, groups: number): void {
   if (batchLimit() <= 1_000 || events < 1_000) return;
-  if (groups > events * GROW_ABOVE) state.windowMs = Math.min(state.windowMs * 2, MAX_WINDOW_MS);
+  if (groups > events * GROW_ABOVE) state.windowMs = Math.min(state.windowMs * 4, MAX_WINDOW_MS);
   else if (groups < events * SHRINK_BELOW) state.windowMs = Math.max(state.windowMs / 2, FLUSH_EVERY_MS);
 }
 
