@@ -2,11 +2,14 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** A database of its own on the Postgres server of DATABASE_URL, for a test that changes what every table holds. */
-export async function scratchPostgres(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A database of its own on the Postgres server of `serverUrl` (DATABASE_URL's by default), for a test that changes what every table holds. */
+export async function scratchPostgres(
+  label: string,
+  serverUrl = process.env.DATABASE_URL!,
+): Promise<{ url: string; drop: () => Promise<void> }> {
   const pg = (await import("pg")).default;
   const name = `ne_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new URL(process.env.DATABASE_URL!);
+  const admin = new URL(serverUrl);
   admin.pathname = "/postgres";
   const run = async (statement: string) => {
     const client = new pg.Client({ connectionString: admin.href, connectionTimeoutMillis: 5_000 });

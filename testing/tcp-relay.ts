@@ -5,6 +5,7 @@
 // dropped, never delivered late, so a connection that sent any is cut when the relay resumes (its
 // stream has a hole); a connection that stayed quiet through the stall carries on.
 import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
+import { scratchPostgres } from "./scratch-database";
 
 export type RelayMode = "open" | "stalled" | "refusing";
 
@@ -135,33 +136,18 @@ export interface RelayedDatabase {
  * postgres project, the loopback default otherwise), behind a relay of its own.
  */
 export async function startRelayedDatabase(serverUrl: string): Promise<RelayedDatabase> {
-  const pg = (await import("pg")).default;
   const server = new URL(serverUrl);
-  const name = `ne_fault_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new URL(server);
-  admin.pathname = "/postgres";
-  const run = async (statement: string) => {
-    const client = new pg.Client({ connectionString: admin.href, connectionTimeoutMillis: 5_000 });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await run(`create database ${name}`);
+  const scratch = await scratchPostgres("fault", serverUrl);
   const relay = await startTcpRelay({ host: server.hostname, port: Number(server.port || 5432) });
-  const direct = new URL(server);
-  direct.pathname = `/${name}`;
-  const relayed = new URL(direct);
+  const relayed = new URL(scratch.url);
   relayed.host = relay.address;
   return {
     relay,
     url: relayed.href,
-    directUrl: direct.href,
+    directUrl: scratch.url,
     async drop() {
       await relay.close();
-      await run(`drop database if exists ${name} with (force)`);
+      await scratch.drop();
     },
   };
 }
