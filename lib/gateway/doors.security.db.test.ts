@@ -114,9 +114,18 @@ describe.each<Door>(["node", "web"])("through the %s door", (door) => {
     expect(JSON.parse(gw.mock.requests[0].body).stream_options).toEqual({ include_usage: true });
   });
 
-  it("a streamed chat body nested 10,000 deep: 400 in OpenAI's error shape, nothing sent upstream", async () => {
+  it("a streamed chat body nested 10,000 deep: sent upstream as it came, the usage option put in front", async () => {
     const depth = 10_000;
     const body = `{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":${"[".repeat(depth)}${"]".repeat(depth)}}]}`;
+    const res = await fetch(`${gw.urls[door]}${CHAT}`, { method: "POST", headers: await keyHeaders(), body });
+    await res.arrayBuffer();
+    expect(gw.mock.requests).toHaveLength(1);
+    expect(gw.mock.requests[0].body).toBe(`{"stream_options":{"include_usage":true},${body.slice(1)}`);
+  });
+
+  it("the same with stream_options of its own (merged, so written back): 400 in OpenAI's error shape, nothing sent upstream", async () => {
+    const depth = 10_000;
+    const body = `{"model":"gpt-4o-mini","stream":true,"stream_options":{},"messages":[{"role":"user","content":${"[".repeat(depth)}${"]".repeat(depth)}}]}`;
     const res = await fetch(`${gw.urls[door]}${CHAT}`, { method: "POST", headers: await keyHeaders(), body });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatchObject({ type: "invalid_request_error", message: expect.stringMatching(/nested too deeply/) });
