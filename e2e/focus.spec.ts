@@ -102,15 +102,19 @@ test.describe("tables that scroll sideways", () => {
       .toBe(1);
     await page.goto(`/dashboard/keys/${key.id}`);
     await expect(page.getByRole("main").locator("table").first()).toBeVisible();
-    const boxes = await page.locator("main .overflow-x-auto:has(> table)").evaluateAll((els) =>
-      els.map((el) => ({
-        scrolls: el.scrollWidth > el.clientWidth + 1,
-        tabIndex: el.getAttribute("tabindex"),
-        role: el.getAttribute("role"),
-        label: el.getAttribute("aria-label"),
-        caption: el.querySelector("caption")?.textContent?.trim() ?? null,
-      })),
-    );
+    const read = () =>
+      page.locator("main .overflow-x-auto:has(> table)").evaluateAll((els) =>
+        els.map((el) => ({
+          scrolls: el.scrollWidth > el.clientWidth + 1,
+          tabIndex: el.getAttribute("tabindex"),
+          role: el.getAttribute("role"),
+          label: el.getAttribute("aria-label"),
+          caption: el.querySelector("caption")?.textContent?.trim() ?? null,
+        })),
+      );
+    // The region is set once the page has hydrated and measured its tables: wait for that first.
+    await expect.poll(async () => (await read()).every((b) => b.scrolls === (b.role === "region")), { timeout: 10_000 }).toBe(true);
+    const boxes = await read();
     expect(boxes.length).toBeGreaterThan(0);
     for (const b of boxes) {
       if (b.scrolls) expect(b).toMatchObject({ tabIndex: "0", role: "region", label: `${b.caption}, scrolls sideways` });
