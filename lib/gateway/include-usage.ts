@@ -32,9 +32,9 @@ const STREAM_OPTIONS = Buffer.from('"stream_options"');
 const INJECTION = Buffer.from('"stream_options":{"include_usage":true},');
 
 /**
- * The same for a body too large to parse on the hot path (the caller scanned `"stream": true`):
- * the option goes in right after the opening brace. A body that mentions stream_options
- * anywhere is parsed after all, so a client's own options are merged, never shadowed.
+ * The same into the client's own bytes, for a streamed body (parsed or too large to parse): the
+ * option goes in right after the opening brace. A body that mentions stream_options anywhere is
+ * parsed after all, so a client's own options are merged, never shadowed.
  */
 export function injectStreamUsageRaw(body: Buffer): Buffer | null {
   if (body.includes(STREAM_OPTIONS)) {
