@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
+import { benchCaller } from "./lib/caller";
 
 const { values } = parseArgs({
   options: { events: { type: "string", default: "1000000" }, runs: { type: "string", default: "20" } },
@@ -29,14 +30,8 @@ const { parseUsageQuery, queryUsage, usageCsv, usageJson } = await import("@/lib
 
 await migrateDatabase();
 const db = await getDb();
-const ownerId = `bench_${Date.now().toString(36)}`;
-const caller = {
-  ownerId,
-  actorId: ownerId,
-  via: "session" as const,
-  permissions: ["keys:write" as const, "proxy" as const],
-  ambient: false,
-};
+const caller = benchCaller();
+const { ownerId } = caller;
 const keys: string[] = [];
 for (let i = 0; i < 20; i++) keys.push((await createKey(caller, { name: `key ${i}`, environment: i < 16 ? "live" : "test" })).id);
 

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import type { UsageDimension, UsageFilter } from "@/db/queries/usage-read";
+import { benchCaller } from "./lib/caller";
 
 const { values } = parseArgs({
   options: {
@@ -43,14 +44,8 @@ const { usageGroupsBefore } = await import("./lib/usage-before");
 
 await migrateDatabase();
 const db = await getDb();
-const ownerId = `bench_${Date.now().toString(36)}`;
-const caller = {
-  ownerId,
-  actorId: ownerId,
-  via: "session" as const,
-  permissions: ["keys:write" as const, "proxy" as const],
-  ambient: false,
-};
+const caller = benchCaller();
+const { ownerId } = caller;
 const keys: string[] = [];
 // Fixed ids (mixed case, as real ids are), so that answers from two runs can be compared.
 for (let i = 0; i < KEYS; i++) {
